@@ -1,0 +1,194 @@
+import { classCounts, type ClassCount } from '../core/class-counts';
+import { imageBytes, type SplitIndices, type TaskLabels } from '../core/types';
+import { writeDemo, type GenerateProgress, type GenerateResult } from './demo-writer';
+import { patternInfo, patternLabels, patternSplits, renderPattern } from './pattern';
+import { auditStore, collectGarbage, type CleanupReport, type StoreAudit } from './store/cleanup';
+import { openStore, writeRange, type DB } from './store/db';
+import { StoreError } from './store/errors';
+import { ShardReader, readLabels, readSplits } from './store/reader';
+import type { DatasetManifest } from './store/schema';
+import { ImageStream, type ImageBatch } from './store/stream';
+import { DatasetWriter } from './store/writer';
+
+export interface PatternSpec {
+  id: string;
+  numImages: number;
+  channels: 1 | 3;
+  seed: number;
+  shardSize?: number;
+  /** Abort after this many images (tests of interrupted writes): the write is rolled back. */
+  failAfter?: number;
+  /** Wait this long (ms) between chunks, so a test can interrupt a write mid-way. */
+  throttleMs?: number;
+}
+
+export interface WriteProgress {
+  dataset: string;
+  images: number;
+  totalImages: number;
+}
+
+export interface StoreStatus {
+  cleanup: CleanupReport;
+  usage?: number;
+  quota?: number;
+}
+
+/**
+ * Everything the data worker does, with no worker plumbing: owns the IndexedDB store, writes datasets
+ * (demo, test pattern; imports later), and streams pixels by index. workers/data.worker.ts exposes it.
+ */
+export class DataService {
+  private dbPromise: Promise<DB> | undefined;
+  private readonly readers = new Map<string, ShardReader>();
+  private readonly streams = new Map<number, ImageStream>();
+  private nextStreamId = 1;
+
+  constructor(private readonly dbName?: string) {}
+
+  private db(): Promise<DB> {
+    this.dbPromise ??= openStore(this.dbName);
+    return this.dbPromise;
+  }
+
+  /** Open the store and remove what interrupted writes left behind. */
+  async init(): Promise<StoreStatus> {
+    const db = await this.db();
+    const cleanup = await collectGarbage(db);
+    const est = await navigator.storage?.estimate?.();
+    return { cleanup, usage: est?.usage, quota: est?.quota };
+  }
+
+  async listDatasets(): Promise<DatasetManifest[]> {
+    const all = await (await this.db()).getAll('datasets');
+    return all.sort((a, b) => a.domain.localeCompare(b.domain) || a.id.localeCompare(b.id));
+  }
+
+  async getDataset(id: string): Promise<DatasetManifest> {
+    const m = await (await this.db()).get('datasets', id);
+    if (!m) throw new StoreError(`No dataset with id "${id}" in the store`, 'invalid');
+    return m;
+  }
+
+  async getLabels(id: string, task: string): Promise<TaskLabels> {
+    return readLabels(await this.db(), await this.getDataset(id), task);
+  }
+
+  async getSplits(id: string): Promise<SplitIndices> {
+    return readSplits(await this.db(), await this.getDataset(id));
+  }
+
+  /** Images per class and split for every task of a dataset (for the catalog). */
+  async classCounts(id: string): Promise<Record<string, ClassCount[]>> {
+    const db = await this.db();
+    const m = await this.getDataset(id);
+    const splits = await readSplits(db, m);
+    const out: Record<string, ClassCount[]> = {};
+    for (const t of m.tasks) out[t.name] = classCounts(t, await readLabels(db, m, t.name), splits);
+    return out;
+  }
+
+  async deleteDataset(id: string): Promise<void> {
+    const db = await this.db();
+    const m = await this.getDataset(id);
+    const tx = db.transaction(['datasets', 'shards', 'arrays'], 'readwrite');
+    await tx.objectStore('datasets').delete(id);
+    await tx.objectStore('shards').delete(writeRange(m.writeId));
+    await tx.objectStore('arrays').delete(writeRange(m.writeId));
+    await tx.done;
+    this.readers.delete(id);
+  }
+
+  async audit(): Promise<StoreAudit> {
+    return auditStore(await this.db());
+  }
+
+  async generateDemo(seed = 1, opts: { force?: boolean } = {}, onProgress?: (p: GenerateProgress) => void): Promise<GenerateResult> {
+    const r = await writeDemo(await this.db(), seed, opts, onProgress);
+    for (const id of r.written) this.readers.delete(id);
+    return r;
+  }
+
+  /** Write a hash-pattern dataset (integrity tests, benchmarks). */
+  async writePattern(spec: PatternSpec, onProgress?: (p: WriteProgress) => void): Promise<DatasetManifest> {
+    const info = patternInfo(spec.id, spec.numImages, spec.channels);
+    const db = await this.db();
+    const w = await DatasetWriter.begin(db, info, { replace: true, shardSize: spec.shardSize, provenance: { pattern: spec.seed } });
+    try {
+      const per = imageBytes(info);
+      const chunk = 64;
+      const buf = new Uint8Array(chunk * per);
+      for (let start = 0; start < info.numImages; start += chunk) {
+        const count = Math.min(chunk, info.numImages - start);
+        for (let i = 0; i < count; i++) renderPattern(spec.seed, start + i, buf.subarray(i * per, (i + 1) * per));
+        await w.appendImages(buf.subarray(0, count * per), count);
+        onProgress?.({ dataset: info.id, images: start + count, totalImages: info.numImages });
+        if (spec.failAfter !== undefined && start + count >= spec.failAfter) {
+          throw new StoreError(`writePattern: stopped after ${start + count} images as asked (failAfter)`, 'aborted');
+        }
+        if (spec.throttleMs) await new Promise((r) => setTimeout(r, spec.throttleMs));
+      }
+      for (const [task, labels] of Object.entries(patternLabels(info.numImages))) w.setLabels(task, labels);
+      w.setSplits(patternSplits(info));
+      const m = await w.commit();
+      this.readers.delete(m.id);
+      return m;
+    } catch (e) {
+      await w.abort();
+      throw e;
+    }
+  }
+
+  private async reader(id: string): Promise<ShardReader> {
+    let r = this.readers.get(id);
+    const m = await this.getDataset(id);
+    if (!r || r.manifest.writeId !== m.writeId) {
+      r = new ShardReader(await this.db(), m);
+      this.readers.set(id, r);
+    }
+    return r;
+  }
+
+  /** Pixels of `indices` in request order (one-shot; for large requests use a stream). */
+  async readImages(id: string, indices: Uint32Array): Promise<Uint8Array> {
+    return (await this.reader(id)).read(indices);
+  }
+
+  /** Start streaming `indices` of dataset `id` in batches, reading `prefetch` batches ahead. */
+  async openStream(id: string, indices: Uint32Array, batchSize: number, prefetch = 2): Promise<number> {
+    const r = await this.reader(id);
+    // A fresh reader per stream: its shard cache follows this stream's order only.
+    const stream = new ImageStream(new ShardReader(await this.db(), r.manifest), indices, batchSize, prefetch);
+    const sid = this.nextStreamId++;
+    this.streams.set(sid, stream);
+    return sid;
+  }
+
+  async nextBatch(streamId: number): Promise<ImageBatch | null> {
+    const s = this.streams.get(streamId);
+    if (!s) throw new Error(`No open stream ${streamId}`);
+    const b = await s.nextBatch();
+    if (!b) this.streams.delete(streamId);
+    return b;
+  }
+
+  /**
+   * The IndexedDB-only reference for benchmarks: read every shard record of a dataset, `shardsPerTx` at
+   * a time, and do nothing with the bytes. What streaming achieves is compared with this, side by side.
+   */
+  async readRaw(id: string, shardsPerTx = 4): Promise<{ bytes: number; ms: number }> {
+    const db = await this.db();
+    const m = await this.getDataset(id);
+    const t0 = performance.now();
+    let bytes = 0;
+    for (let s = 0; s < m.numShards; s += shardsPerTx) {
+      const recs = await db.getAll('shards', IDBKeyRange.bound([m.writeId, s], [m.writeId, Math.min(s + shardsPerTx, m.numShards) - 1]));
+      for (const r of recs) bytes += r.pixels.byteLength;
+    }
+    return { bytes, ms: performance.now() - t0 };
+  }
+
+  closeStream(streamId: number): void {
+    this.streams.delete(streamId);
+  }
+}

@@ -1,0 +1,63 @@
+import type { DBSchema } from 'idb';
+import type { DatasetInfo, SplitName } from '../../core/types';
+
+/**
+ * The IndexedDB schema. Every record that belongs to a dataset carries the `writeId` of the write that
+ * created it, not the dataset id: a dataset is visible only through its manifest in `datasets`, which
+ * names its writeId. Staged records of an unfinished write are therefore invisible by construction, and
+ * replacing a dataset swaps one writeId for another in a single transaction.
+ */
+
+export const DB_NAME = 'protobench';
+export const DB_VERSION = 1;
+
+/** A committed dataset: its info plus where and how its pixels are stored. */
+export interface DatasetManifest extends DatasetInfo {
+  writeId: string;
+  /** Images per shard record (the last shard may hold fewer). */
+  shardSize: number;
+  numShards: number;
+  /** Pixel bytes stored (labels and splits excluded). */
+  bytes: number;
+  /** `sha256:<hex>` over pixels, labels and splits (see fingerprint.ts). */
+  fingerprint: string;
+  createdAt: string;
+  /** Free-form provenance: generator seed, import options, resize notes. */
+  provenance: Record<string, string | number | boolean>;
+}
+
+/** A write in progress. Its Web Lock (`lockName(writeId)`) is held while the writer is alive. */
+export interface PendingWrite {
+  writeId: string;
+  datasetId: string;
+  startedAt: string;
+}
+
+/** `count` consecutive images starting at image `shard * shardSize`, HWC uint8, concatenated. */
+export interface ShardRecord {
+  writeId: string;
+  shard: number;
+  count: number;
+  pixels: ArrayBuffer;
+}
+
+export type ArrayDtype = 'int32' | 'uint8' | 'uint32';
+
+/** A small typed array: a task's labels (`labels/<task>`) or a split's indices (`split/<name>`). */
+export interface ArrayRecord {
+  writeId: string;
+  name: string;
+  dtype: ArrayDtype;
+  data: ArrayBuffer;
+}
+
+export interface ProtoBenchDB extends DBSchema {
+  datasets: { key: string; value: DatasetManifest };
+  writes: { key: string; value: PendingWrite };
+  shards: { key: [string, number]; value: ShardRecord };
+  arrays: { key: [string, string]; value: ArrayRecord };
+}
+
+export const labelsKey = (task: string): string => `labels/${task}`;
+export const splitKey = (split: SplitName): string => `split/${split}`;
+export const lockName = (writeId: string): string => `protobench:write:${writeId}`;

@@ -1,0 +1,147 @@
+import * as tf from '@tensorflow/tfjs';
+import { checksum } from '../core/checksum';
+import { initBackend } from './backends/select';
+import { gpuErrors } from './backends/webgpu';
+import { preprocess, uploadPixels } from './device-input';
+import type { BackendRequest, EnvironmentReport } from './environment';
+
+/** The slice of the data worker the compute worker uses (over a MessagePort). */
+export interface ImageSource {
+  getDataset(id: string): Promise<{ height: number; width: number; channels: 1 | 3; numImages: number }>;
+  openStream(id: string, indices: Uint32Array, batchSize: number, prefetch?: number): Promise<number>;
+  nextBatch(streamId: number): Promise<{ offset: number; indices: Uint32Array; pixels: Uint8Array } | null>;
+  closeStream(streamId: number): Promise<void> | void;
+}
+
+export interface StreamOptions {
+  batchSize?: number;
+  prefetch?: number;
+  /** Run preprocess (cast, scale, channels, resize) on each batch too. */
+  preprocess?: { channels: 1 | 3; size: number };
+  /** Read the device tensor back and checksum its bytes (integrity tests). */
+  verify?: boolean;
+}
+
+export interface StreamResult {
+  images: number;
+  /** FNV-1a over the bytes read back from the device, in request order (only with `verify`). */
+  checksum: number | null;
+  ms: number;
+  /** Time spent waiting for the data worker. */
+  waitMs: number;
+  batches: number;
+  tensorsBefore: number;
+  tensorsAfter: number;
+}
+
+export interface MemoryReport {
+  numTensors: number;
+  numBytes: number;
+  numDataBuffers: number;
+}
+
+/**
+ * Everything the compute worker does, with no worker plumbing: owns TensorFlow.js, initialises the
+ * backend, turns streamed pixels into device tensors. workers/compute.worker.ts exposes it.
+ */
+export class ComputeService {
+  private env: EnvironmentReport | undefined;
+  private source: ImageSource | undefined;
+
+  async init(requested: BackendRequest, opts: { wasmThreads?: number } = {}): Promise<EnvironmentReport> {
+    if (this.env) {
+      if (this.env.requested !== requested) throw new Error(`Backend already initialised as ${this.env.backend}; reload to change it`);
+      return this.env;
+    }
+    this.env = await initBackend(requested, opts);
+    return this.env;
+  }
+
+  environment(): EnvironmentReport | undefined {
+    return this.env;
+  }
+
+  setSource(source: ImageSource): void {
+    this.source = source;
+  }
+
+  memory(): MemoryReport {
+    const m = tf.memory();
+    return { numTensors: m.numTensors, numBytes: m.numBytes, numDataBuffers: m.numDataBuffers };
+  }
+
+  /**
+   * Stream `indices` of a dataset onto the device, batch by batch, disposing each batch when done.
+   * With `verify`, every batch is read back and checksummed: the end-to-end integrity check.
+   */
+  async streamToDevice(datasetId: string, indices: Uint32Array, opts: StreamOptions = {}): Promise<StreamResult> {
+    const source = this.requireSource();
+    const ds = await source.getDataset(datasetId);
+    const tensorsBefore = tf.memory().numTensors;
+    const t0 = performance.now();
+    const sid = await source.openStream(datasetId, indices, opts.batchSize ?? 64, opts.prefetch ?? 2);
+    let waitMs = 0;
+    let images = 0;
+    let batches = 0;
+    let h = 0x811c9dc5;
+    try {
+      for (;;) {
+        const w0 = performance.now();
+        const batch = await source.nextBatch(sid);
+        waitMs += performance.now() - w0;
+        if (!batch) break;
+        const n = batch.indices.length;
+        const raw = uploadPixels(batch.pixels, n, ds.height, ds.width, ds.channels);
+        try {
+          if (opts.verify) h = checksum(await raw.data(), h);
+          if (opts.preprocess) {
+            const x = preprocess(raw, opts.preprocess);
+            await x.data(); // wait for the device, so timings are honest
+            x.dispose();
+          } else if (!opts.verify) {
+            await raw.data();
+          }
+        } finally {
+          raw.dispose();
+        }
+        this.throwOnGpuError();
+        images += n;
+        batches++;
+      }
+    } finally {
+      await source.closeStream(sid);
+    }
+    return {
+      images,
+      checksum: opts.verify ? h >>> 0 : null,
+      ms: performance.now() - t0,
+      waitMs,
+      batches,
+      tensorsBefore,
+      tensorsAfter: tf.memory().numTensors,
+    };
+  }
+
+  /** Run preprocess on given pixels and return the float output (tests of channel conversion and resize). */
+  async preprocessPixels(pixels: Uint8Array, count: number, channels: 1 | 3, opts: { channels: 1 | 3; size: number }): Promise<Float32Array> {
+    const raw = uploadPixels(pixels, count, 224, 224, channels);
+    const x = preprocess(raw, opts);
+    raw.dispose();
+    const out = (await x.data()) as Float32Array;
+    x.dispose();
+    this.throwOnGpuError();
+    return out;
+  }
+
+  private requireSource(): ImageSource {
+    if (!this.source) throw new Error('compute worker: no data source connected');
+    return this.source;
+  }
+
+  private throwOnGpuError(): void {
+    if (gpuErrors.length > 0) {
+      const errs = gpuErrors.splice(0);
+      throw new Error(`WebGPU device error (results of this batch are invalid): ${errs.join(' | ')}`);
+    }
+  }
+}

@@ -1,0 +1,107 @@
+import * as Comlink from 'comlink';
+import type { ClassCount } from '../core/class-counts';
+import { isBackendRequest, type BackendRequest } from '../engine/environment';
+import type { GenerateProgress } from '../data/demo-writer';
+import { backendChooser, backendReport } from './backend-panel';
+import { catalog } from './catalog';
+import { clear, h } from './dom';
+import { bytes, errorText } from './format';
+import { startWorkers, type Workers } from './workers';
+
+/** The demo meta-dataset's seed: fixed, so every browser holds the same demo data (same fingerprints). */
+const DEMO_SEED = 1;
+
+function requestedBackend(): BackendRequest | Error {
+  const v = new URLSearchParams(location.search).get('backend') ?? 'auto';
+  return isBackendRequest(v) ? v : new Error(`Unknown backend "${v.slice(0, 40)}" in the URL: use auto, webgpu, wasm, webgl or cpu`);
+}
+
+function section(title: string, id: string): { el: HTMLElement; body: HTMLElement } {
+  const body = h('div', { id: `${id}-body` });
+  return { el: h('section', { id, 'aria-labelledby': `${id}-title` }, h('h2', { id: `${id}-title` }, title), body), body };
+}
+
+async function main(): Promise<void> {
+  const app = document.getElementById('app') as HTMLElement;
+  const backendSec = section('Backend', 'backend');
+  const dataSec = section('Datasets', 'datasets');
+  const storeSec = section('Storage', 'storage');
+  app.append(backendSec.el, dataSec.el, storeSec.el);
+
+  const workers = await startWorkers();
+  // Tests and benchmarks drive the same workers the page uses.
+  (window as unknown as { protobench: Workers }).protobench = workers;
+
+  const requested = requestedBackend();
+  const backendDone = showBackend(workers, requested, backendSec.body);
+  const dataDone = showData(workers, dataSec.body, storeSec.body);
+  await Promise.allSettled([backendDone, dataDone]);
+  document.body.dataset.ready = 'true';
+}
+
+async function showBackend(w: Workers, requested: BackendRequest | Error, body: HTMLElement): Promise<void> {
+  const status = h('p', { 'data-testid': 'backend-status' }, 'Starting TensorFlow.js…');
+  body.append(backendChooser(requested instanceof Error ? 'auto' : requested), status);
+  try {
+    if (requested instanceof Error) throw requested;
+    const env = await w.compute.init(requested);
+    status.replaceWith(backendReport(env));
+    document.body.dataset.backend = env.backend;
+  } catch (e) {
+    status.replaceWith(h('p', { class: 'error', role: 'alert', 'data-testid': 'backend-error' }, `Backend error: ${errorText(e)}`));
+    document.body.dataset.backend = 'error';
+  }
+}
+
+async function showData(w: Workers, body: HTMLElement, storeBody: HTMLElement): Promise<void> {
+  const status = h('p', { 'data-testid': 'data-status' }, 'Opening the dataset store…');
+  const bar = h('progress', { max: 1, value: 0, 'aria-label': 'Demo generation progress' });
+  body.append(status);
+  try {
+    const persisted = await navigator.storage?.persist?.().catch(() => false);
+    const st = await w.data.init();
+    const cleaned = st.cleanup.abandonedWrites.length;
+    // ?demo=off: use only imported data (and let tests start from an empty store).
+    const wantDemo = new URLSearchParams(location.search).get('demo') !== 'off';
+    status.textContent = 'Writing the synthetic demo meta-dataset…';
+    body.append(bar);
+    const result = await (wantDemo ? w.data.generateDemo(
+      DEMO_SEED,
+      {},
+      Comlink.proxy((p: GenerateProgress) => {
+        bar.value = p.images / p.totalImages;
+        status.textContent = `Synthetic demo: ${p.dataset} (${p.datasetIndex + 1} of ${p.datasets}), ${p.images} of ${p.totalImages} images`;
+      }),
+    ) : Promise.resolve({ written: [], skipped: [], manifests: [], ms: 0 }));
+    bar.remove();
+    const datasets = await w.data.listDatasets();
+    const counts = new Map<string, Record<string, ClassCount[]>>();
+    await Promise.all(datasets.map(async (d) => counts.set(d.id, await w.data.classCounts(d.id))));
+    status.textContent =
+      !wantDemo
+        ? 'Synthetic demo not written (demo=off).'
+        : result.written.length > 0
+          ? `Synthetic demo written (${result.written.length} datasets in ${(result.ms / 1000).toFixed(1)} s).`
+          : 'Synthetic demo already stored.';
+    clear(body);
+    body.append(status, catalog(datasets, counts));
+    const est = await navigator.storage?.estimate?.();
+    storeBody.append(
+      h(
+        'p',
+        { 'data-testid': 'storage' },
+        `${bytes(datasets.reduce((n, d) => n + d.bytes, 0))} of images in ${datasets.length} datasets. `,
+        est?.usage !== undefined && est.quota !== undefined ? `Browser storage: ${bytes(est.usage)} used of ${bytes(est.quota)} granted. ` : '',
+        persisted ? 'Storage is persistent.' : 'Storage is not persistent: the browser may evict it under pressure.',
+        cleaned > 0 ? ` Cleaned up ${cleaned} interrupted write(s).` : '',
+      ),
+    );
+  } catch (e) {
+    bar.remove();
+    status.replaceWith(h('p', { class: 'error', role: 'alert', 'data-testid': 'data-error' }, `Data error: ${errorText(e)}`));
+  }
+}
+
+main().catch((e) => {
+  document.getElementById('app')?.append(h('p', { class: 'error', role: 'alert' }, `ProtoBench failed to start: ${errorText(e)}`));
+});

@@ -1,0 +1,36 @@
+/// <reference lib="webworker" />
+import * as Comlink from 'comlink';
+import { DataService } from '../src/data/data-service';
+import type { DataApi } from './protocol';
+
+const service = new DataService();
+
+const api: DataApi = {
+  init: () => service.init(),
+  listDatasets: () => service.listDatasets(),
+  getDataset: (id) => service.getDataset(id),
+  getLabels: async (id, task) => {
+    const l = await service.getLabels(id, task);
+    return Comlink.transfer(l, [l.buffer]);
+  },
+  getSplits: (id) => service.getSplits(id),
+  classCounts: (id) => service.classCounts(id),
+  deleteDataset: (id) => service.deleteDataset(id),
+  audit: () => service.audit(),
+  generateDemo: (seed, opts, onProgress) => service.generateDemo(seed, opts, onProgress),
+  writePattern: (spec, onProgress) => service.writePattern(spec, onProgress),
+  readImages: async (id, indices) => {
+    const px = await service.readImages(id, indices);
+    return Comlink.transfer(px, [px.buffer]);
+  },
+  openStream: (id, indices, batchSize, prefetch) => service.openStream(id, indices, batchSize, prefetch),
+  nextBatch: async (sid) => {
+    const b = await service.nextBatch(sid);
+    return b ? Comlink.transfer(b, [b.pixels.buffer]) : null;
+  },
+  closeStream: (sid) => service.closeStream(sid),
+  readRaw: (id, shardsPerTx) => service.readRaw(id, shardsPerTx),
+  connect: (port) => Comlink.expose(api, port),
+};
+
+Comlink.expose(api);
