@@ -13,7 +13,10 @@ const api: ComputeApi = {
   },
   memory: () => service.memory(),
   streamToDevice: (id, indices, opts) => service.streamToDevice(id, indices, opts),
-  preprocessPixels: (pixels, count, channels, opts) => service.preprocessPixels(pixels, count, channels, opts),
+  preprocessImages: async (id, indices, opts) => {
+    const out = await service.preprocessImages(id, indices, opts);
+    return Comlink.transfer(out, [out.buffer]);
+  },
   connectData: (port) => {
     const data = Comlink.wrap<DataApi>(port);
     const source: ImageSource = {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { checksum } from '../core/checksum';
 import { initBackend } from './backends/select';
 import { gpuErrors } from './backends/webgpu';
-import { preprocess, uploadPixels } from './device-input';
+import { preprocess, toInt, uploadPixels } from './device-input';
 import type { BackendRequest, EnvironmentReport } from './environment';
 
 /** The slice of the data worker the compute worker uses (over a MessagePort). */
@@ -93,13 +93,15 @@ export class ComputeService {
         const n = batch.indices.length;
         const raw = uploadPixels(batch.pixels, n, ds.height, ds.width, ds.channels);
         try {
-          if (opts.verify) h = checksum(await raw.data(), h);
+          if (opts.verify) {
+            const v = toInt(raw);
+            h = checksum(await v.data(), h);
+            v.dispose();
+          }
           if (opts.preprocess) {
             const x = preprocess(raw, opts.preprocess);
             await x.data(); // wait for the device, so timings are honest
             x.dispose();
-          } else if (!opts.verify) {
-            await raw.data();
           }
         } finally {
           raw.dispose();
@@ -122,15 +124,24 @@ export class ComputeService {
     };
   }
 
-  /** Run preprocess on given pixels and return the float output (tests of channel conversion and resize). */
-  async preprocessPixels(pixels: Uint8Array, count: number, channels: 1 | 3, opts: { channels: 1 | 3; size: number }): Promise<Float32Array> {
-    const raw = uploadPixels(pixels, count, 224, 224, channels);
-    const x = preprocess(raw, opts);
-    raw.dispose();
-    const out = (await x.data()) as Float32Array;
-    x.dispose();
-    this.throwOnGpuError();
-    return out;
+  /** Preprocess images of a dataset and return the float output (tests of channel conversion and resize). */
+  async preprocessImages(datasetId: string, indices: Uint32Array, opts: { channels: 1 | 3; size: number }): Promise<Float32Array> {
+    const source = this.requireSource();
+    const ds = await source.getDataset(datasetId);
+    const sid = await source.openStream(datasetId, indices, indices.length, 1);
+    try {
+      const batch = await source.nextBatch(sid);
+      if (!batch) throw new Error(`preprocessImages: no images for ${indices.length} indices`);
+      const raw = uploadPixels(batch.pixels, batch.indices.length, ds.height, ds.width, ds.channels);
+      const x = preprocess(raw, opts);
+      raw.dispose();
+      const out = (await x.data()) as Float32Array;
+      x.dispose();
+      this.throwOnGpuError();
+      return out;
+    } finally {
+      await source.closeStream(sid);
+    }
   }
 
   private requireSource(): ImageSource {

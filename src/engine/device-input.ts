@@ -1,15 +1,25 @@
 import * as tf from '@tensorflow/tfjs';
 
 /**
- * Images enter the device here. Pixels cross threads once as uint8 and are uploaded as they are;
- * tfjs has no uint8 dtype, so the upload widens them to int32 (exact on every backend). Everything
- * after that (cast, scale, channel conversion, resize) runs on the device.
+ * Images enter the device here. Pixels cross threads once as uint8; everything after the upload (cast,
+ * scale, channel conversion, resize) runs on the device. tfjs has no uint8 dtype, so:
+ * - wasm: the bytes are uploaded untouched as a 'bool' tensor (tfjs stores bool as one byte and keeps a
+ *   Uint8Array as is), and the wasm Cast kernel converts byte values numerically. This skips a 4x
+ *   widening in JS that otherwise halves streaming throughput (bench: store-stream).
+ * - other backends: widened to int32 (exact everywhere; their bool storage is not byte-valued).
+ * e2e/store.spec.ts checks that the values after `toInt` / `preprocess` equal the stored bytes on every backend.
  */
 export function uploadPixels(pixels: Uint8Array, count: number, height: number, width: number, channels: number): tf.Tensor4D {
   if (pixels.length !== count * height * width * channels) {
     throw new Error(`uploadPixels: ${pixels.length} bytes do not make ${count} images of ${height}x${width}x${channels}`);
   }
-  return tf.tensor4d(pixels, [count, height, width, channels], 'int32');
+  const dtype = tf.getBackend() === 'wasm' ? 'bool' : 'int32';
+  return tf.tensor4d(pixels, [count, height, width, channels], dtype);
+}
+
+/** The uploaded pixels as int32 values 0..255 (integrity checks). */
+export function toInt(raw: tf.Tensor4D): tf.Tensor4D {
+  return raw.dtype === 'int32' ? tf.clone(raw) : tf.cast(raw, 'int32');
 }
 
 export interface PreprocessOptions {
@@ -30,13 +40,16 @@ export function preprocess(raw: tf.Tensor4D, opts: PreprocessOptions): tf.Tensor
     let x: tf.Tensor4D = tf.cast(raw, 'float32');
     if (inC === 3 && opts.channels === 1) {
       const w = tf.tensor1d([19595, 38470, 7471]);
-      x = tf.floor(tf.div(tf.add(tf.sum(tf.mul(x, w), -1, true), 32768), 65536)) as tf.Tensor4D;
+      x = tf.mul(tf.floor(tf.div(tf.add(tf.sum(tf.mul(x, w), -1, true), 32768), 65536)), 1 / 255) as tf.Tensor4D;
     } else if (inC === 1 && opts.channels === 3) {
-      x = tf.tile(x, [1, 1, 1, 3]);
-    } else if (inC !== opts.channels) {
+      // One broadcast multiply replicates gray into RGB and scales it. tf.tile and tf.concat on the last
+      // axis are ~20x slower on wasm for 224x224 batches (bench: store-stream).
+      x = tf.mul(x, tf.fill([3], 1 / 255));
+    } else if (inC === opts.channels) {
+      x = tf.mul(x, 1 / 255);
+    } else {
       throw new Error(`preprocess: cannot convert ${inC} channels to ${opts.channels}`);
     }
-    x = tf.div(x, 255);
     if (x.shape[1] !== opts.size || x.shape[2] !== opts.size) {
       x = tf.image.resizeBilinear(x, [opts.size, opts.size], false, true);
     }
