@@ -47,12 +47,18 @@ export class WorkerHeap {
   usage(): Promise<HeapUsage> {
     const id = this.nextId++;
     const p = new Promise<HeapUsage>((r) => this.waiting.set(id, r));
-    void this.cdp.send('Target.sendMessageToTarget', { sessionId: this.sessionId, message: JSON.stringify({ id, method: 'Runtime.getHeapUsage' }) });
+    void this.cdp.send('Target.sendMessageToTarget', {
+      sessionId: this.sessionId,
+      message: JSON.stringify({ id, method: 'Runtime.getHeapUsage' }),
+    });
     return p;
   }
 
   /** Sample the heap every `everyMs` while `work` runs; returns the work's result and the peak used size. */
-  async peakDuring<T>(work: Promise<T>, everyMs = 25): Promise<{ result: T; peak: number; peakJs: number; sawBuffers: boolean; samples: number }> {
+  async peakDuring<T>(
+    work: Promise<T>,
+    everyMs = 25,
+  ): Promise<{ result: T; peak: number; peakJs: number; sawBuffers: boolean; samples: number }> {
     let peak = 0;
     let peakJs = 0;
     let sawBuffers = false;

@@ -49,7 +49,9 @@ test.describe('backend panel tells the truth', () => {
     const env = await page.evaluate(() => window.protobench.compute.environment());
     expect(env?.adapter?.device).toBeTruthy();
     // Headless here renders WebGL with SwiftShader: must be flagged as software.
-    expect(env?.softwareFallback).toBe(/swiftshader/i.test(env?.adapter?.device ?? '') || /swiftshader/i.test(env?.adapter?.vendor ?? ''));
+    expect(env?.softwareFallback).toBe(
+      /swiftshader/i.test(env?.adapter?.device ?? '') || /swiftshader/i.test(env?.adapter?.vendor ?? ''),
+    );
   });
 
   test('auto passes over the software WebGPU adapter, says why, and runs wasm', async ({ page }) => {
@@ -69,7 +71,10 @@ test.describe('backend panel tells the truth', () => {
 
 test('a forced webgpu backend that cannot start is an error the user sees, not a silent switch', async () => {
   // A browser without --enable-unsafe-webgpu offers no WebGPU adapter in headless mode.
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS.filter((a) => a !== '--enable-unsafe-webgpu') });
+  const browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    args: CHROMIUM_ARGS.filter((a) => a !== '--enable-unsafe-webgpu'),
+  });
   try {
     const page = await browser.newPage({ baseURL: test.info().project.use.baseURL });
     await openApp(page, 'backend=webgpu&demo=off');

@@ -28,7 +28,9 @@ test('npm start page: the synthetic demo catalog shows domains, tasks, classes a
       for (const [k, l] of t.labels.entries()) {
         const counts = SPLITS.map((s) => {
           let n = 0;
-          for (const i of d.splits[s]) n += t.target === 'MULTILABEL_CLASSIFICATION' ? (labels[i * L + k] as number) : labels[i] === l.value ? 1 : 0;
+          for (const i of d.splits[s])
+            n +=
+              t.target === 'MULTILABEL_CLASSIFICATION' ? (labels[i * L + k] as number) : labels[i] === l.value ? 1 : 0;
           return String(n);
         });
         await expect(rows.nth(k).locator('td')).toHaveText([String(l.value), l.name, ...counts]);
@@ -54,12 +56,17 @@ test('the demo is written through the store exactly: pixels read back equal the 
   for (const d of truth) {
     const n = d.info.numImages;
     const idx = [0, 1, Math.floor(n / 2), n - 1];
-    const px = await page.evaluate(([id, i]) => window.protobench.data.readImages(id, Uint32Array.from(i)).then((a) => Array.from(a)), [d.info.id, idx] as const);
+    const px = await page.evaluate(
+      ([id, i]) => window.protobench.data.readImages(id, Uint32Array.from(i)).then((a) => Array.from(a)),
+      [d.info.id, idx] as const,
+    );
     const per = d.info.height * d.info.width * d.info.channels;
     const want = new Uint8Array(per);
     for (const [k, i] of idx.entries()) {
       d.render(i, want);
-      expect(Buffer.from(px.slice(k * per, (k + 1) * per)).equals(Buffer.from(want)), `${d.info.id} image ${i}`).toBe(true);
+      expect(Buffer.from(px.slice(k * per, (k + 1) * per)).equals(Buffer.from(want)), `${d.info.id} image ${i}`).toBe(
+        true,
+      );
     }
   }
 });

@@ -14,10 +14,15 @@ function expectedChecksum(seed: number, indices: number[], bytesPerImage: number
 }
 
 test.describe('shard store', () => {
-  test('streams a random 500-index request from a 3,000-image dataset to device tensors bit-identically', async ({ app }) => {
+  test('streams a random 500-index request from a 3,000-image dataset to device tensors bit-identically', async ({
+    app,
+  }) => {
     test.setTimeout(180_000);
     const seed = 7;
-    const m = await app.evaluate((s) => window.protobench.data.writePattern({ id: 'pattern3k', numImages: 3000, channels: 3, seed: s }), seed);
+    const m = await app.evaluate(
+      (s) => window.protobench.data.writePattern({ id: 'pattern3k', numImages: 3000, channels: 3, seed: s }),
+      seed,
+    );
     expect(m.numImages).toBe(3000);
     expect(m.numShards).toBe(Math.ceil(3000 / m.shardSize));
     const indices = new Rng(99).sample(
@@ -25,12 +30,20 @@ test.describe('shard store', () => {
       500,
     );
     const want = expectedChecksum(seed, indices, 224 * 224 * 3);
-    const r = await app.evaluate((idx) => window.protobench.compute.streamToDevice('pattern3k', Uint32Array.from(idx), { batchSize: 37, verify: true }), indices);
+    const r = await app.evaluate(
+      (idx) =>
+        window.protobench.compute.streamToDevice('pattern3k', Uint32Array.from(idx), { batchSize: 37, verify: true }),
+      indices,
+    );
     expect(r.images).toBe(500);
     expect(r.checksum).toBe(want);
     // A different order is a different stream: the checksum is order-sensitive, so this catches misplaced images.
     const rev = [...indices].reverse();
-    const r2 = await app.evaluate((idx) => window.protobench.compute.streamToDevice('pattern3k', Uint32Array.from(idx), { batchSize: 64, verify: true }), rev);
+    const r2 = await app.evaluate(
+      (idx) =>
+        window.protobench.compute.streamToDevice('pattern3k', Uint32Array.from(idx), { batchSize: 64, verify: true }),
+      rev,
+    );
     expect(r2.checksum).toBe(expectedChecksum(seed, rev, 224 * 224 * 3));
     expect(r2.checksum).not.toBe(want);
     // No tensor outlives the stream.
@@ -39,14 +52,25 @@ test.describe('shard store', () => {
   });
 
   test('grayscale datasets stream bit-identically too, through preprocess without leaks', async ({ app }) => {
-    const m = await app.evaluate(() => window.protobench.data.writePattern({ id: 'gray', numImages: 200, channels: 1, seed: 3, shardSize: 7 }));
+    const m = await app.evaluate(() =>
+      window.protobench.data.writePattern({ id: 'gray', numImages: 200, channels: 1, seed: 3, shardSize: 7 }),
+    );
     expect(m.channels).toBe(1);
     const indices = Array.from({ length: 200 }, (_, i) => (i * 37) % 200);
-    const r = await app.evaluate((idx) => window.protobench.compute.streamToDevice('gray', Uint32Array.from(idx), { batchSize: 50, verify: true }), indices);
+    const r = await app.evaluate(
+      (idx) => window.protobench.compute.streamToDevice('gray', Uint32Array.from(idx), { batchSize: 50, verify: true }),
+      indices,
+    );
     expect(r.checksum).toBe(expectedChecksum(3, indices, 224 * 224));
     const before = await app.evaluate(() => window.protobench.compute.memory());
     for (let k = 0; k < 3; k++) {
-      await app.evaluate(() => window.protobench.compute.streamToDevice('gray', Uint32Array.from({ length: 100 }, (_, i) => i), { batchSize: 32, preprocess: { channels: 3, size: 84 } }));
+      await app.evaluate(() =>
+        window.protobench.compute.streamToDevice(
+          'gray',
+          Uint32Array.from({ length: 100 }, (_, i) => i),
+          { batchSize: 32, preprocess: { channels: 3, size: 84 } },
+        ),
+      );
     }
     const after = await app.evaluate(() => window.protobench.compute.memory());
     expect(after.numTensors).toBe(before.numTensors);
@@ -55,13 +79,21 @@ test.describe('shard store', () => {
 
   test('a request for an index outside the dataset names the dataset and the index', async ({ app }) => {
     await app.evaluate(() => window.protobench.data.writePattern({ id: 'small', numImages: 20, channels: 1, seed: 1 }));
-    const err = await app.evaluate(() => window.protobench.data.readImages('small', Uint32Array.of(3, 20)).then(() => 'no error', (e: Error) => e.message));
+    const err = await app.evaluate(() =>
+      window.protobench.data.readImages('small', Uint32Array.of(3, 20)).then(
+        () => 'no error',
+        (e: Error) => e.message,
+      ),
+    );
     expect(err).toContain('Dataset "small": image index 20 at request position 1 is outside 0..19');
   });
 
   test('a write that fails half-way is rolled back: nothing visible, no records left', async ({ app }) => {
     const err = await app.evaluate(() =>
-      window.protobench.data.writePattern({ id: 'broken', numImages: 400, channels: 1, seed: 1, failAfter: 200 }).then(() => 'no error', (e: Error) => e.message),
+      window.protobench.data.writePattern({ id: 'broken', numImages: 400, channels: 1, seed: 1, failAfter: 200 }).then(
+        () => 'no error',
+        (e: Error) => e.message,
+      ),
     );
     expect(err).toContain('stopped after');
     const ids = (await app.evaluate(() => window.protobench.data.listDatasets())).map((d) => d.id);
@@ -70,11 +102,24 @@ test.describe('shard store', () => {
     expect(audit).toMatchObject({ pendingWrites: 0, unreachableRecords: 0, incompleteDatasets: [] });
   });
 
-  test('closing the page in the middle of a write leaves no dataset and no leftover records after reload', async ({ page, context }) => {
+  test('closing the page in the middle of a write leaves no dataset and no leftover records after reload', async ({
+    page,
+    context,
+  }) => {
     await openApp(page);
     // A slow write: progress is reported per chunk of 64 images.
     // Never settles: the page closes under it.
-    page.evaluate(() => window.protobench.data.writePattern({ id: 'interrupted', numImages: 1280, channels: 3, seed: 5, throttleMs: 150 })).catch(() => undefined);
+    page
+      .evaluate(() =>
+        window.protobench.data.writePattern({
+          id: 'interrupted',
+          numImages: 1280,
+          channels: 3,
+          seed: 5,
+          throttleMs: 150,
+        }),
+      )
+      .catch(() => undefined);
     await expect
       .poll(async () => (await page.evaluate(() => window.protobench.data.audit())).shardRecords, { timeout: 60_000 })
       .toBeGreaterThan(20);
@@ -87,7 +132,14 @@ test.describe('shard store', () => {
     const ids = (await page2.evaluate(() => window.protobench.data.listDatasets())).map((d) => d.id);
     expect(ids).not.toContain('interrupted');
     const after = await page2.evaluate(() => window.protobench.data.audit());
-    expect(after).toEqual({ datasets: 0, pendingWrites: 0, shardRecords: 0, arrayRecords: 0, unreachableRecords: 0, incompleteDatasets: [] });
+    expect(after).toEqual({
+      datasets: 0,
+      pendingWrites: 0,
+      shardRecords: 0,
+      arrayRecords: 0,
+      unreachableRecords: 0,
+      incompleteDatasets: [],
+    });
   });
 
   test('a quota that runs out mid-write is a clear error and a clean rollback', async ({ page, context }) => {
@@ -99,14 +151,28 @@ test.describe('shard store', () => {
     // disk fills up during an import.
     await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 30 * 1024 * 1024 });
     const err = await page.evaluate(() =>
-      window.protobench.data.writePattern({ id: 'toobig', numImages: 1000, channels: 3, seed: 2 }).then(() => 'no error', (e: Error) => e.message),
+      window.protobench.data.writePattern({ id: 'toobig', numImages: 1000, channels: 3, seed: 2 }).then(
+        () => 'no error',
+        (e: Error) => e.message,
+      ),
     );
-    expect(err).toMatch(/^Storage quota exceeded while writing dataset "toobig" \(\d+ of 1000 images, [\d.]+ MB written\)\. The partial write was rolled back; nothing was kept\.$/);
+    expect(err).toMatch(
+      /^Storage quota exceeded while writing dataset "toobig" \(\d+ of 1000 images, [\d.]+ MB written\)\. The partial write was rolled back; nothing was kept\.$/,
+    );
     const audit = await page.evaluate(() => window.protobench.data.audit());
-    expect(audit).toEqual({ datasets: 0, pendingWrites: 0, shardRecords: 0, arrayRecords: 0, unreachableRecords: 0, incompleteDatasets: [] });
+    expect(audit).toEqual({
+      datasets: 0,
+      pendingWrites: 0,
+      shardRecords: 0,
+      arrayRecords: 0,
+      unreachableRecords: 0,
+      incompleteDatasets: [],
+    });
     // The store is still usable once space is back.
     await cdp.send('Storage.overrideQuotaForOrigin', { origin });
-    const m = await page.evaluate(() => window.protobench.data.writePattern({ id: 'fits', numImages: 50, channels: 3, seed: 2 }));
+    const m = await page.evaluate(() =>
+      window.protobench.data.writePattern({ id: 'fits', numImages: 50, channels: 3, seed: 2 }),
+    );
     expect(m.numImages).toBe(50);
   });
 });

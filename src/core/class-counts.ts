@@ -12,14 +12,21 @@ export function classCounts(task: TaskInfo, labels: TaskLabels, splits: SplitInd
   const L = task.labels.length;
   const multilabel = task.target === 'MULTILABEL_CLASSIFICATION';
   const pos = new Map(task.labels.map((l, k) => [l.value, k]));
-  const out: ClassCount[] = task.labels.map((l) => ({ value: l.value, name: l.name, counts: { train: 0, val: 0, test: 0 } }));
+  const out: ClassCount[] = task.labels.map((l) => ({
+    value: l.value,
+    name: l.name,
+    counts: { train: 0, val: 0, test: 0 },
+  }));
   for (const s of SPLITS) {
     for (const i of splits[s]) {
       if (multilabel) {
         for (let k = 0; k < L; k++) if (labels[i * L + k]) (out[k] as ClassCount).counts[s]++;
       } else {
         const k = pos.get(labels[i] as number);
-        if (k === undefined) throw new Error(`task "${task.name}": image ${i} has label ${labels[i]}, not one of ${[...pos.keys()].join(', ')}`);
+        if (k === undefined)
+          throw new Error(
+            `task "${task.name}": image ${i} has label ${labels[i]}, not one of ${[...pos.keys()].join(', ')}`,
+          );
         (out[k] as ClassCount).counts[s]++;
       }
     }

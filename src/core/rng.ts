@@ -85,7 +85,8 @@ export class Rng {
 
   /** Unbiased uniform integer in [0, n), by rejection (Lemire-free, plain modulo rejection). */
   int(n: number): number {
-    if (!Number.isInteger(n) || n <= 0 || n > 4294967296) throw new Error(`Rng.int: n must be an integer in [1, 2^32], got ${n}`);
+    if (!Number.isInteger(n) || n <= 0 || n > 4294967296)
+      throw new Error(`Rng.int: n must be an integer in [1, 2^32], got ${n}`);
     const limit = 4294967296 - (4294967296 % n);
     let x = this.u32();
     while (x >= limit) x = this.u32();

@@ -103,7 +103,11 @@ export class DataService {
     return auditStore(await this.db());
   }
 
-  async generateDemo(seed = 1, opts: { force?: boolean } = {}, onProgress?: (p: GenerateProgress) => void): Promise<GenerateResult> {
+  async generateDemo(
+    seed = 1,
+    opts: { force?: boolean } = {},
+    onProgress?: (p: GenerateProgress) => void,
+  ): Promise<GenerateResult> {
     const r = await writeDemo(await this.db(), seed, opts, onProgress);
     for (const id of r.written) this.readers.delete(id);
     return r;
@@ -113,7 +117,11 @@ export class DataService {
   async writePattern(spec: PatternSpec, onProgress?: (p: WriteProgress) => void): Promise<DatasetManifest> {
     const info = patternInfo(spec.id, spec.numImages, spec.channels);
     const db = await this.db();
-    const w = await DatasetWriter.begin(db, info, { replace: true, shardSize: spec.shardSize, provenance: { pattern: spec.seed } });
+    const w = await DatasetWriter.begin(db, info, {
+      replace: true,
+      shardSize: spec.shardSize,
+      provenance: { pattern: spec.seed },
+    });
     try {
       const per = imageBytes(info);
       const chunk = 64;
@@ -182,7 +190,10 @@ export class DataService {
     const t0 = performance.now();
     let bytes = 0;
     for (let s = 0; s < m.numShards; s += shardsPerTx) {
-      const recs = await db.getAll('shards', IDBKeyRange.bound([m.writeId, s], [m.writeId, Math.min(s + shardsPerTx, m.numShards) - 1]));
+      const recs = await db.getAll(
+        'shards',
+        IDBKeyRange.bound([m.writeId, s], [m.writeId, Math.min(s + shardsPerTx, m.numShards) - 1]),
+      );
       for (const r of recs) bytes += r.pixels.byteLength;
     }
     return { bytes, ms: performance.now() - t0 };

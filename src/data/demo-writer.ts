@@ -52,7 +52,14 @@ export async function writeDemo(
       continue;
     }
     const manifest = await writeOne(db, d, seed, (n) =>
-      onProgress?.({ dataset: d.info.id, datasetIndex: k, datasets: sets.length, images: images + n, totalImages, skipped: false }),
+      onProgress?.({
+        dataset: d.info.id,
+        datasetIndex: k,
+        datasets: sets.length,
+        images: images + n,
+        totalImages,
+        skipped: false,
+      }),
     );
     images += d.info.numImages;
     result.written.push(d.info.id);

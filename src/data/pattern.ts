@@ -19,7 +19,16 @@ export function patternInfo(id: string, numImages: number, channels: 1 | 3): Dat
     height: 224,
     width: 224,
     numImages,
-    tasks: [{ name: 'parity', target: 'BINARY_CLASSIFICATION', labels: [{ value: 0, name: 'even' }, { value: 1, name: 'odd' }] }],
+    tasks: [
+      {
+        name: 'parity',
+        target: 'BINARY_CLASSIFICATION',
+        labels: [
+          { value: 0, name: 'even' },
+          { value: 1, name: 'odd' },
+        ],
+      },
+    ],
     splitSizes: { train, val, test: numImages - train - val },
     domainOverlaps: [],
     subjectOverlaps: [],

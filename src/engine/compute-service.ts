@@ -50,7 +50,8 @@ export class ComputeService {
 
   async init(requested: BackendRequest, opts: { wasmThreads?: number } = {}): Promise<EnvironmentReport> {
     if (this.env) {
-      if (this.env.requested !== requested) throw new Error(`Backend already initialised as ${this.env.backend}; reload to change it`);
+      if (this.env.requested !== requested)
+        throw new Error(`Backend already initialised as ${this.env.backend}; reload to change it`);
       return this.env;
     }
     this.env = await initBackend(requested, opts);
@@ -125,7 +126,11 @@ export class ComputeService {
   }
 
   /** Preprocess images of a dataset and return the float output (tests of channel conversion and resize). */
-  async preprocessImages(datasetId: string, indices: Uint32Array, opts: { channels: 1 | 3; size: number }): Promise<Float32Array> {
+  async preprocessImages(
+    datasetId: string,
+    indices: Uint32Array,
+    opts: { channels: 1 | 3; size: number },
+  ): Promise<Float32Array> {
     const source = this.requireSource();
     const ds = await source.getDataset(datasetId);
     const sid = await source.openStream(datasetId, indices, indices.length, 1);

@@ -9,9 +9,17 @@ import * as tf from '@tensorflow/tfjs';
  * - other backends: widened to int32 (exact everywhere; their bool storage is not byte-valued).
  * e2e/store.spec.ts checks that the values after `toInt` / `preprocess` equal the stored bytes on every backend.
  */
-export function uploadPixels(pixels: Uint8Array, count: number, height: number, width: number, channels: number): tf.Tensor4D {
+export function uploadPixels(
+  pixels: Uint8Array,
+  count: number,
+  height: number,
+  width: number,
+  channels: number,
+): tf.Tensor4D {
   if (pixels.length !== count * height * width * channels) {
-    throw new Error(`uploadPixels: ${pixels.length} bytes do not make ${count} images of ${height}x${width}x${channels}`);
+    throw new Error(
+      `uploadPixels: ${pixels.length} bytes do not make ${count} images of ${height}x${width}x${channels}`,
+    );
   }
   const dtype = tf.getBackend() === 'wasm' ? 'bool' : 'int32';
   return tf.tensor4d(pixels, [count, height, width, channels], dtype);

@@ -28,7 +28,10 @@ export class ShardReader {
     for (let p = 0; p < indices.length; p++) {
       const i = indices[p] as number;
       if (!Number.isInteger(i) || i < 0 || i >= numImages) {
-        throw new StoreError(`Dataset "${id}": image index ${i} at request position ${p} is outside 0..${numImages - 1}`, 'invalid');
+        throw new StoreError(
+          `Dataset "${id}": image index ${i} at request position ${p} is outside 0..${numImages - 1}`,
+          'invalid',
+        );
       }
       const s = Math.floor(i / shardSize);
       const list = needed.get(s);
@@ -75,6 +78,8 @@ export async function readLabels(db: DB, m: DatasetManifest, task: string): Prom
 }
 
 export async function readSplits(db: DB, m: DatasetManifest): Promise<SplitIndices> {
-  const entries = await Promise.all(SPLITS.map(async (s) => [s, new Uint32Array((await getArray(db, m, splitKey(s))).data)] as const));
+  const entries = await Promise.all(
+    SPLITS.map(async (s) => [s, new Uint32Array((await getArray(db, m, splitKey(s))).data)] as const),
+  );
   return Object.fromEntries(entries) as SplitIndices;
 }

@@ -22,7 +22,8 @@ export class ImageStream {
     readonly batchSize: number,
     private readonly prefetch = 2,
   ) {
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1)
+      throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
     this.fill();
   }
 
@@ -46,7 +47,14 @@ export class ImageStream {
       this.next += indices.length;
       // Reads are chained so the reader's shard cache sees requests in order.
       const prev = this.ahead[this.ahead.length - 1];
-      const p = (prev ? prev.then(() => undefined, () => undefined) : Promise.resolve()).then(async () => ({
+      const p = (
+        prev
+          ? prev.then(
+              () => undefined,
+              () => undefined,
+            )
+          : Promise.resolve()
+      ).then(async () => ({
         offset,
         indices,
         pixels: await this.reader.read(indices),

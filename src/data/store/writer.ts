@@ -52,7 +52,8 @@ export class DatasetWriter {
 
   static async begin(db: DB, info: DatasetInfo, options: WriterOptions = {}): Promise<DatasetWriter> {
     const shardSize = options.shardSize ?? DEFAULT_SHARD_SIZE;
-    if (!Number.isInteger(shardSize) || shardSize < 1) throw new StoreError(`shardSize must be a positive integer, got ${shardSize}`, 'invalid');
+    if (!Number.isInteger(shardSize) || shardSize < 1)
+      throw new StoreError(`shardSize must be a positive integer, got ${shardSize}`, 'invalid');
     const existing = await db.get('datasets', info.id);
     if (existing && !options.replace) {
       throw new StoreError(
@@ -77,14 +78,21 @@ export class DatasetWriter {
   }
 
   get progress(): { imagesWritten: number; numImages: number; bytesWritten: number } {
-    return { imagesWritten: this.imagesWritten, numImages: this.info.numImages, bytesWritten: this.imagesWritten * this.imageBytes };
+    return {
+      imagesWritten: this.imagesWritten,
+      numImages: this.info.numImages,
+      bytesWritten: this.imagesWritten * this.imageBytes,
+    };
   }
 
   /** Append `count` images (HWC uint8, back to back) that follow the ones already written. */
   async appendImages(pixels: Uint8Array, count: number): Promise<void> {
     this.assertOpen();
     if (pixels.length !== count * this.imageBytes) {
-      throw new StoreError(`appendImages: ${pixels.length} bytes for ${count} images of ${this.imageBytes} bytes`, 'invalid');
+      throw new StoreError(
+        `appendImages: ${pixels.length} bytes for ${count} images of ${this.imageBytes} bytes`,
+        'invalid',
+      );
     }
     if (this.imagesWritten + this.partialCount + count > this.info.numImages) {
       throw new StoreError(`Dataset "${this.info.id}": more images than info says (${this.info.numImages})`, 'invalid');
@@ -93,7 +101,10 @@ export class DatasetWriter {
     let off = 0;
     while (off < count) {
       const take = Math.min(count - off, this.shardSize - this.partialCount);
-      this.partial.set(pixels.subarray(off * this.imageBytes, (off + take) * this.imageBytes), this.partialCount * this.imageBytes);
+      this.partial.set(
+        pixels.subarray(off * this.imageBytes, (off + take) * this.imageBytes),
+        this.partialCount * this.imageBytes,
+      );
       this.partialCount += take;
       off += take;
       if (this.partialCount === this.shardSize) this.sealShard();
@@ -105,9 +116,13 @@ export class DatasetWriter {
     this.assertOpen();
     const t = this.info.tasks.find((x) => x.name === task);
     if (!t) throw new StoreError(`Dataset "${this.info.id}": labels for unknown task "${task}"`, 'invalid');
-    const expected = t.target === 'MULTILABEL_CLASSIFICATION' ? this.info.numImages * t.labels.length : this.info.numImages;
+    const expected =
+      t.target === 'MULTILABEL_CLASSIFICATION' ? this.info.numImages * t.labels.length : this.info.numImages;
     if (labels.length !== expected) {
-      throw new StoreError(`Dataset "${this.info.id}", task "${task}": labels hold ${labels.length} values, expected ${expected}`, 'invalid');
+      throw new StoreError(
+        `Dataset "${this.info.id}", task "${task}": labels hold ${labels.length} values, expected ${expected}`,
+        'invalid',
+      );
     }
     this.labels[task] = labels;
   }
@@ -117,12 +132,18 @@ export class DatasetWriter {
     for (const s of SPLITS) {
       const idx = splits[s];
       if (idx.length !== this.info.splitSizes[s]) {
-        throw new StoreError(`Dataset "${this.info.id}", split ${s}: ${idx.length} indices, info says ${this.info.splitSizes[s]}`, 'invalid');
+        throw new StoreError(
+          `Dataset "${this.info.id}", split ${s}: ${idx.length} indices, info says ${this.info.splitSizes[s]}`,
+          'invalid',
+        );
       }
       for (let i = 0; i < idx.length; i++) {
         const v = idx[i] as number;
         if (v >= this.info.numImages || (i > 0 && v <= (idx[i - 1] as number))) {
-          throw new StoreError(`Dataset "${this.info.id}", split ${s}: index ${v} at position ${i} is out of range or not ascending`, 'invalid');
+          throw new StoreError(
+            `Dataset "${this.info.id}", split ${s}: index ${v} at position ${i} is out of range or not ascending`,
+            'invalid',
+          );
         }
       }
     }
@@ -137,10 +158,14 @@ export class DatasetWriter {
       await this.flush();
       const { info } = this;
       if (this.imagesWritten !== info.numImages) {
-        throw new StoreError(`Dataset "${info.id}": ${this.imagesWritten} images written, info says ${info.numImages}`, 'invalid');
+        throw new StoreError(
+          `Dataset "${info.id}": ${this.imagesWritten} images written, info says ${info.numImages}`,
+          'invalid',
+        );
       }
       for (const t of info.tasks) {
-        if (!this.labels[t.name]) throw new StoreError(`Dataset "${info.id}": no labels for task "${t.name}"`, 'invalid');
+        if (!this.labels[t.name])
+          throw new StoreError(`Dataset "${info.id}": no labels for task "${t.name}"`, 'invalid');
       }
       if (!this.splits) throw new StoreError(`Dataset "${info.id}": no splits`, 'invalid');
       const fingerprint = await this.fingerprint.finish(info, info.tasks, this.labels, this.splits);
@@ -160,7 +185,8 @@ export class DatasetWriter {
       };
       const tx = this.db.transaction(['datasets', 'writes', 'arrays', 'shards'], 'readwrite');
       const old = await tx.objectStore('datasets').get(info.id);
-      if (old && !this.options.replace) throw new StoreError(`A dataset with id "${info.id}" was stored meanwhile`, 'exists');
+      if (old && !this.options.replace)
+        throw new StoreError(`A dataset with id "${info.id}" was stored meanwhile`, 'exists');
       if (old) {
         await tx.objectStore('shards').delete(writeRange(old.writeId));
         await tx.objectStore('arrays').delete(writeRange(old.writeId));
@@ -222,7 +248,10 @@ export class DatasetWriter {
     if (e instanceof StoreError) return e;
     const where = `dataset "${this.info.id}" (${this.imagesWritten} of ${this.info.numImages} images, ${mb(this.imagesWritten * this.imageBytes)} written)`;
     if (isQuotaError(e)) {
-      return new StoreError(`Storage quota exceeded while writing ${where}. The partial write was rolled back; nothing was kept.`, 'quota');
+      return new StoreError(
+        `Storage quota exceeded while writing ${where}. The partial write was rolled back; nothing was kept.`,
+        'quota',
+      );
     }
     const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     return new StoreError(`Writing ${where} failed: ${msg}. The partial write was rolled back.`, 'io');

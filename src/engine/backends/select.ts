@@ -1,6 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { AUTO_ORDER, type BackendAttempt, type BackendName, type BackendRequest, type EnvironmentReport } from '../environment';
+import {
+  AUTO_ORDER,
+  type BackendAttempt,
+  type BackendName,
+  type BackendRequest,
+  type EnvironmentReport,
+} from '../environment';
 import { configureWasm, wasmReport } from './wasm';
 import { webglAdapter } from './webgl';
 import { registerWebGPU, webgpuAdapter } from './webgpu';
@@ -28,7 +34,11 @@ async function start(name: BackendName): Promise<void> {
   };
   try {
     const ok = await tf.setBackend(name);
-    if (!ok) throw new Error(warnings.filter((w) => !/^Initialization of backend/.test(w)).join(' | ') || `tf.setBackend('${name}') returned false`);
+    if (!ok)
+      throw new Error(
+        warnings.filter((w) => !/^Initialization of backend/.test(w)).join(' | ') ||
+          `tf.setBackend('${name}') returned false`,
+      );
     await tf.ready();
     // A backend can register yet fail on first use (no kernels, lost context): run one op.
     const probe = tf.tidy(() => tf.add(tf.tensor1d([1, 2]), tf.scalar(1)));
@@ -45,7 +55,10 @@ async function start(name: BackendName): Promise<void> {
  * that cannot start is an error (never a silent switch). `auto` tries webgpu, wasm, webgl, cpu in order,
  * passes over software GPU adapters (SwiftShader would be 40-100x slower than wasm), and records why.
  */
-export async function initBackend(requested: BackendRequest, opts: { wasmThreads?: number } = {}): Promise<EnvironmentReport> {
+export async function initBackend(
+  requested: BackendRequest,
+  opts: { wasmThreads?: number } = {},
+): Promise<EnvironmentReport> {
   registerWebGPU();
   configureWasm(opts.wasmThreads ?? realConcurrency);
   const candidates = requested === 'auto' ? AUTO_ORDER : [requested];
@@ -59,7 +72,11 @@ export async function initBackend(requested: BackendRequest, opts: { wasmThreads
     }
     const adapter = name === 'webgpu' ? webgpuAdapter() : name === 'webgl' ? webglAdapter() : null;
     if (requested === 'auto' && adapter?.isFallbackAdapter && name !== AUTO_ORDER[AUTO_ORDER.length - 1]) {
-      attempts.push({ backend: name, ok: false, reason: `skipped: software adapter (${adapter.vendor} ${adapter.architecture} ${adapter.device})`.trim() });
+      attempts.push({
+        backend: name,
+        ok: false,
+        reason: `skipped: software adapter (${adapter.vendor} ${adapter.architecture} ${adapter.device})`.trim(),
+      });
       continue;
     }
     attempts.push({ backend: name, ok: true });
@@ -78,7 +95,9 @@ export async function initBackend(requested: BackendRequest, opts: { wasmThreads
   }
   const detail = attempts.map((a) => `${a.backend}: ${a.reason}`).join('; ');
   throw new BackendError(
-    requested === 'auto' ? `No TensorFlow.js backend could start (${detail})` : `The requested backend "${requested}" could not start: ${detail}`,
+    requested === 'auto'
+      ? `No TensorFlow.js backend could start (${detail})`
+      : `The requested backend "${requested}" could not start: ${detail}`,
     attempts,
   );
 }

@@ -16,7 +16,8 @@ export function registerWebGPU(): void {
   tf.registerBackend(
     'webgpu',
     async () => {
-      if (!('gpu' in navigator) || !navigator.gpu) throw new Error('WebGPU is not available: navigator.gpu is undefined');
+      if (!('gpu' in navigator) || !navigator.gpu)
+        throw new Error('WebGPU is not available: navigator.gpu is undefined');
       const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
       if (!adapter) throw new Error('WebGPU is not available: navigator.gpu.requestAdapter() returned null');
       const info = adapter.info;
@@ -36,7 +37,8 @@ export function registerWebGPU(): void {
         },
       });
       device.addEventListener('uncapturederror', (e) => gpuErrors.push((e as GPUUncapturedErrorEvent).error.message));
-      const fallbackFlag = (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter ??
+      const fallbackFlag =
+        (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter ??
         (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter;
       adapterReport = {
         vendor: info.vendor,
