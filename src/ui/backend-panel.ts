@@ -5,7 +5,13 @@ import { h } from './dom';
 export function backendChooser(current: BackendRequest): HTMLElement {
   const select = h('select', { id: 'backend-select', 'aria-label': 'Backend' });
   for (const name of ['auto', ...BACKEND_NAMES]) {
-    select.append(h('option', { value: name, selected: name === current }, name === 'auto' ? 'auto (webgpu, wasm, webgl, cpu)' : name));
+    select.append(
+      h(
+        'option',
+        { value: name, selected: name === current },
+        name === 'auto' ? 'auto (webgpu, wasm, webgl, cpu)' : name,
+      ),
+    );
   }
   select.addEventListener('change', () => {
     const url = new URL(location.href);
@@ -27,10 +33,20 @@ export function backendReport(env: EnvironmentReport): HTMLElement {
     { class: 'report' },
     row('Requested', env.requested, 'env-requested'),
     row('Running', env.backend, 'env-backend'),
-    row('Adapter', a ? [a.vendor, a.architecture, a.device].filter(Boolean).join(' / ') || '(no details)' : 'none (runs on the CPU)', 'env-adapter'),
+    row(
+      'Adapter',
+      a ? [a.vendor, a.architecture, a.device].filter(Boolean).join(' / ') || '(no details)' : 'none (runs on the CPU)',
+      'env-adapter',
+    ),
     row('Adapter description', a?.description || '-', 'env-adapter-description'),
     row('Software fallback', env.softwareFallback ? 'yes' : 'no', 'env-fallback'),
-    row('WASM', env.wasm ? `SIMD ${env.wasm.simd ? 'on' : 'off'}, ${env.wasm.threads} thread(s)${env.wasm.threadsSupported ? '' : ' (threads unsupported)'}` : '-', 'env-wasm'),
+    row(
+      'WASM',
+      env.wasm
+        ? `SIMD ${env.wasm.simd ? 'on' : 'off'}, ${env.wasm.threads} thread(s)${env.wasm.threadsSupported ? '' : ' (threads unsupported)'}`
+        : '-',
+      'env-wasm',
+    ),
     row('Cross-origin isolated', env.crossOriginIsolated ? 'yes' : 'no', 'env-coi'),
     row('tfjs', env.tfjsVersion, 'env-tfjs'),
     row('CPU threads', String(env.hardwareConcurrency), 'env-cores'),
@@ -41,11 +57,19 @@ export function backendReport(env: EnvironmentReport): HTMLElement {
     'div',
     {},
     env.softwareFallback
-      ? h('p', { class: 'warn', role: 'status', 'data-testid': 'fallback-warning' }, `Software adapter: ${env.backend} runs on ${a?.vendor ?? ''} ${a?.architecture ?? ''}. Timings say nothing about GPU speed.`)
+      ? h(
+          'p',
+          { class: 'warn', role: 'status', 'data-testid': 'fallback-warning' },
+          `Software adapter: ${env.backend} runs on ${a?.vendor ?? ''} ${a?.architecture ?? ''}. Timings say nothing about GPU speed.`,
+        )
       : null,
     dl,
     passed.length > 0
-      ? h('ul', { class: 'attempts', 'data-testid': 'env-attempts' }, ...passed.map((x) => h('li', {}, `${x.backend}: ${x.reason ?? 'failed'}`)))
+      ? h(
+          'ul',
+          { class: 'attempts', 'data-testid': 'env-attempts' },
+          ...passed.map((x) => h('li', {}, `${x.backend}: ${x.reason ?? 'failed'}`)),
+        )
       : null,
   );
 }

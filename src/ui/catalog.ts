@@ -30,14 +30,28 @@ function datasetCard(d: DatasetManifest, counts: Record<string, ClassCount[]> | 
       SPLITS.map((s) => `${s} ${d.splitSizes[s]}`).join(' / '),
       ` · ${bytes(d.bytes)} stored`,
     ),
-    h('p', { class: 'meta' }, 'Fingerprint ', h('code', { title: d.fingerprint, 'data-testid': 'fingerprint' }, d.fingerprint.slice(0, 19) + '…')),
+    h(
+      'p',
+      { class: 'meta' },
+      'Fingerprint ',
+      h('code', { title: d.fingerprint, 'data-testid': 'fingerprint' }, d.fingerprint.slice(0, 19) + '…'),
+    ),
     d.domainOverlaps.length ? h('p', { class: 'meta' }, `Domain overlaps: ${d.domainOverlaps.join(', ')}`) : null,
     ...d.tasks.map((t) => {
       const cc = counts?.[t.name];
       return h(
         'details',
         { class: 'task' },
-        h('summary', {}, `${t.name} `, h('span', { class: 'kind' }, `${TASK_KIND[t.target] ?? t.target}, ${t.labels.length} ${t.target === 'MULTILABEL_CLASSIFICATION' ? 'labels' : 'classes'}`)),
+        h(
+          'summary',
+          {},
+          `${t.name} `,
+          h(
+            'span',
+            { class: 'kind' },
+            `${TASK_KIND[t.target] ?? t.target}, ${t.labels.length} ${t.target === 'MULTILABEL_CLASSIFICATION' ? 'labels' : 'classes'}`,
+          ),
+        ),
         h(
           'table',
           {},
@@ -47,7 +61,13 @@ function datasetCard(d: DatasetManifest, counts: Record<string, ClassCount[]> | 
             {},
             ...t.labels.map((l, k) => {
               const c = cc?.[k];
-              return h('tr', {}, h('td', {}, l.value), h('td', {}, l.name), ...SPLITS.map((s) => h('td', {}, c ? c.counts[s] : '…')));
+              return h(
+                'tr',
+                {},
+                h('td', {}, l.value),
+                h('td', {}, l.name),
+                ...SPLITS.map((s) => h('td', {}, c ? c.counts[s] : '…')),
+              );
             }),
           ),
         ),

@@ -13,12 +13,17 @@ const DEMO_SEED = 1;
 
 function requestedBackend(): BackendRequest | Error {
   const v = new URLSearchParams(location.search).get('backend') ?? 'auto';
-  return isBackendRequest(v) ? v : new Error(`Unknown backend "${v.slice(0, 40)}" in the URL: use auto, webgpu, wasm, webgl or cpu`);
+  return isBackendRequest(v)
+    ? v
+    : new Error(`Unknown backend "${v.slice(0, 40)}" in the URL: use auto, webgpu, wasm, webgl or cpu`);
 }
 
 function section(title: string, id: string): { el: HTMLElement; body: HTMLElement } {
   const body = h('div', { id: `${id}-body` });
-  return { el: h('section', { id, 'aria-labelledby': `${id}-title` }, h('h2', { id: `${id}-title` }, title), body), body };
+  return {
+    el: h('section', { id, 'aria-labelledby': `${id}-title` }, h('h2', { id: `${id}-title` }, title), body),
+    body,
+  };
 }
 
 async function main(): Promise<void> {
@@ -48,7 +53,9 @@ async function showBackend(w: Workers, requested: BackendRequest | Error, body: 
     status.replaceWith(backendReport(env));
     document.body.dataset.backend = env.backend;
   } catch (e) {
-    status.replaceWith(h('p', { class: 'error', role: 'alert', 'data-testid': 'backend-error' }, `Backend error: ${errorText(e)}`));
+    status.replaceWith(
+      h('p', { class: 'error', role: 'alert', 'data-testid': 'backend-error' }, `Backend error: ${errorText(e)}`),
+    );
     document.body.dataset.backend = 'error';
   }
 }
@@ -65,24 +72,25 @@ async function showData(w: Workers, body: HTMLElement, storeBody: HTMLElement): 
     const wantDemo = new URLSearchParams(location.search).get('demo') !== 'off';
     status.textContent = 'Writing the synthetic demo meta-dataset…';
     body.append(bar);
-    const result = await (wantDemo ? w.data.generateDemo(
-      DEMO_SEED,
-      {},
-      Comlink.proxy((p: GenerateProgress) => {
-        bar.value = p.images / p.totalImages;
-        status.textContent = `Synthetic demo: ${p.dataset} (${p.datasetIndex + 1} of ${p.datasets}), ${p.images} of ${p.totalImages} images`;
-      }),
-    ) : Promise.resolve({ written: [], skipped: [], manifests: [], ms: 0 }));
+    const result = await (wantDemo
+      ? w.data.generateDemo(
+          DEMO_SEED,
+          {},
+          Comlink.proxy((p: GenerateProgress) => {
+            bar.value = p.images / p.totalImages;
+            status.textContent = `Synthetic demo: ${p.dataset} (${p.datasetIndex + 1} of ${p.datasets}), ${p.images} of ${p.totalImages} images`;
+          }),
+        )
+      : Promise.resolve({ written: [], skipped: [], manifests: [], ms: 0 }));
     bar.remove();
     const datasets = await w.data.listDatasets();
     const counts = new Map<string, Record<string, ClassCount[]>>();
     await Promise.all(datasets.map(async (d) => counts.set(d.id, await w.data.classCounts(d.id))));
-    status.textContent =
-      !wantDemo
-        ? 'Synthetic demo not written (demo=off).'
-        : result.written.length > 0
-          ? `Synthetic demo written (${result.written.length} datasets in ${(result.ms / 1000).toFixed(1)} s).`
-          : 'Synthetic demo already stored.';
+    status.textContent = !wantDemo
+      ? 'Synthetic demo not written (demo=off).'
+      : result.written.length > 0
+        ? `Synthetic demo written (${result.written.length} datasets in ${(result.ms / 1000).toFixed(1)} s).`
+        : 'Synthetic demo already stored.';
     clear(body);
     body.append(status, catalog(datasets, counts));
     const est = await navigator.storage?.estimate?.();
@@ -91,17 +99,23 @@ async function showData(w: Workers, body: HTMLElement, storeBody: HTMLElement): 
         'p',
         { 'data-testid': 'storage' },
         `${bytes(datasets.reduce((n, d) => n + d.bytes, 0))} of images in ${datasets.length} datasets. `,
-        est?.usage !== undefined && est.quota !== undefined ? `Browser storage: ${bytes(est.usage)} used of ${bytes(est.quota)} granted. ` : '',
+        est?.usage !== undefined && est.quota !== undefined
+          ? `Browser storage: ${bytes(est.usage)} used of ${bytes(est.quota)} granted. `
+          : '',
         persisted ? 'Storage is persistent.' : 'Storage is not persistent: the browser may evict it under pressure.',
         cleaned > 0 ? ` Cleaned up ${cleaned} interrupted write(s).` : '',
       ),
     );
   } catch (e) {
     bar.remove();
-    status.replaceWith(h('p', { class: 'error', role: 'alert', 'data-testid': 'data-error' }, `Data error: ${errorText(e)}`));
+    status.replaceWith(
+      h('p', { class: 'error', role: 'alert', 'data-testid': 'data-error' }, `Data error: ${errorText(e)}`),
+    );
   }
 }
 
 main().catch((e) => {
-  document.getElementById('app')?.append(h('p', { class: 'error', role: 'alert' }, `ProtoBench failed to start: ${errorText(e)}`));
+  document
+    .getElementById('app')
+    ?.append(h('p', { class: 'error', role: 'alert' }, `ProtoBench failed to start: ${errorText(e)}`));
 });

@@ -8,8 +8,14 @@ export interface Workers {
 
 /** Start both workers and give the compute worker its own channel to the data worker. */
 export async function startWorkers(): Promise<Workers> {
-  const dataWorker = new Worker(new URL('../../workers/data.worker.ts', import.meta.url), { type: 'module', name: 'protobench-data' });
-  const computeWorker = new Worker(new URL('../../workers/compute.worker.ts', import.meta.url), { type: 'module', name: 'protobench-compute' });
+  const dataWorker = new Worker(new URL('../../workers/data.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'protobench-data',
+  });
+  const computeWorker = new Worker(new URL('../../workers/compute.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'protobench-compute',
+  });
   const data = Comlink.wrap<DataApi>(dataWorker);
   const compute = Comlink.wrap<ComputeApi>(computeWorker);
   const { port1, port2 } = new MessageChannel();
