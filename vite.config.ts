@@ -23,8 +23,4 @@ export default defineConfig({
     sourcemap: true,
     chunkSizeWarningLimit: 4096,
   },
-  optimizeDeps: {
-    // Keep tfjs-backend-wasm unbundled by the dep optimiser so its worker/pthread glue stays intact.
-    exclude: ['@tensorflow/tfjs-backend-wasm', 'h5wasm'],
-  },
 });

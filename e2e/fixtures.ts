@@ -15,8 +15,8 @@ declare global {
 }
 
 /** Open the app and wait until its backend and data panels have settled. */
-export async function openApp(page: Page, query = 'backend=wasm&demo=off'): Promise<void> {
-  await page.goto(`/?${query}`);
+export async function openApp(page: Page, query = 'backend=wasm&demo=off', origin = ''): Promise<void> {
+  await page.goto(`${origin}/?${query}`);
   await expect(page.locator('body[data-ready="true"]')).toBeAttached({ timeout: 90_000 });
 }
 
