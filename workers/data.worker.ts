@@ -15,10 +15,20 @@ const api: DataApi = {
   },
   getSplits: (id) => service.getSplits(id),
   classCounts: (id) => service.classCounts(id),
+  thumbnails: async (id, perClass) => {
+    const t = await service.thumbnails(id, perClass);
+    return Comlink.transfer(
+      t,
+      t.classes.flatMap((c) => c.images.map((i) => i.buffer as ArrayBuffer)),
+    );
+  },
   deleteDataset: (id) => service.deleteDataset(id),
   audit: () => service.audit(),
   generateDemo: (seed, opts, onProgress) => service.generateDemo(seed, opts, onProgress),
   writePattern: (spec, onProgress) => service.writePattern(spec, onProgress),
+  importDatasets: (jobId, inputs, options, onProgress, onConflict) =>
+    service.importDatasets(jobId, inputs, options, onProgress, onConflict),
+  cancelImport: (jobId) => service.cancelImport(jobId),
   readImages: async (id, indices) => {
     const px = await service.readImages(id, indices);
     return Comlink.transfer(px, [px.buffer]);

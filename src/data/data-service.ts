@@ -1,7 +1,16 @@
 import { classCounts, type ClassCount } from '../core/class-counts';
 import { imageBytes, type SplitIndices, type TaskLabels } from '../core/types';
 import { writeDemo, type GenerateProgress, type GenerateResult } from './demo-writer';
+import {
+  runImport,
+  type ConflictChoice,
+  type ImportOptions,
+  type ImportProgress,
+  type ImportResult,
+} from './import/import-job';
+import type { ImportInput } from './import/inputs';
 import { patternInfo, patternLabels, patternSplits, renderPattern } from './pattern';
+import { downscaleToRgba, pickThumbnails } from './thumbnails';
 import { auditStore, collectGarbage, type CleanupReport, type StoreAudit } from './store/cleanup';
 import { openStore, writeRange, type DB } from './store/db';
 import { StoreError } from './store/errors';
@@ -43,6 +52,7 @@ export class DataService {
   private readonly readers = new Map<string, ShardReader>();
   private readonly streams = new Map<number, ImageStream>();
   private nextStreamId = 1;
+  private readonly imports = new Map<number, AbortController>();
 
   constructor(private readonly dbName?: string) {}
 
@@ -88,6 +98,30 @@ export class DataService {
     return out;
   }
 
+  /**
+   * A few images per class of the dataset's first task, box-downscaled 4x (224 -> 56) to RGBA, so a
+   * person can see the data. The page draws them into canvases.
+   */
+  async thumbnails(
+    id: string,
+    perClass = 3,
+  ): Promise<{ task: string; size: number; classes: { name: string; images: Uint8ClampedArray[] }[] }> {
+    const db = await this.db();
+    const m = await this.getDataset(id);
+    const task = m.tasks[0];
+    if (!task) return { task: '', size: 0, classes: [] };
+    const picks = pickThumbnails(task, await readLabels(db, m, task.name), await readSplits(db, m), perClass);
+    const reader = await this.reader(id);
+    const per = imageBytes(m);
+    const px = await reader.read(picks.flatMap((p) => p.indices));
+    let k = 0;
+    const classes = picks.map((p) => ({
+      name: p.name,
+      images: p.indices.map(() => downscaleToRgba(px.subarray(per * k, per * ++k), m.height, m.width, m.channels, 4)),
+    }));
+    return { task: task.name, size: Math.floor(m.width / 4), classes };
+  }
+
   async deleteDataset(id: string): Promise<void> {
     const db = await this.db();
     const m = await this.getDataset(id);
@@ -111,6 +145,35 @@ export class DataService {
     const r = await writeDemo(await this.db(), seed, opts, onProgress);
     for (const id of r.written) this.readers.delete(id);
     return r;
+  }
+
+  /**
+   * Import MedIMeta datasets (zips, a picked folder, URLs). `jobId` is the caller's, so it can cancel
+   * before the job ends. See import/import-job.ts for the guarantees.
+   */
+  async importDatasets(
+    jobId: number,
+    inputs: ImportInput[],
+    options: ImportOptions,
+    onProgress?: (p: ImportProgress) => void,
+    onConflict?: (id: string, existing: DatasetManifest) => Promise<ConflictChoice>,
+  ): Promise<ImportResult> {
+    const ctl = new AbortController();
+    this.imports.set(jobId, ctl);
+    try {
+      const r = await runImport(await this.db(), jobId, inputs, options, ctl.signal, { onProgress, onConflict });
+      for (const m of r.imported) this.readers.delete(m.id);
+      return r;
+    } finally {
+      this.imports.delete(jobId);
+    }
+  }
+
+  /** Stop an import: the dataset in progress is rolled back; ones finished before it stay. */
+  cancelImport(jobId: number): boolean {
+    const ctl = this.imports.get(jobId);
+    ctl?.abort();
+    return ctl !== undefined;
   }
 
   /** Write a hash-pattern dataset (integrity tests, benchmarks). */

@@ -4,7 +4,8 @@ import { isBackendRequest, type BackendRequest } from '../engine/environment';
 import type { GenerateProgress } from '../data/demo-writer';
 import { backendChooser, backendReport } from './backend-panel';
 import { catalog } from './catalog';
-import { clear, h } from './dom';
+import { importPanel } from './import-panel';
+import { h } from './dom';
 import { bytes, errorText } from './format';
 import { startWorkers, type Workers } from './workers';
 
@@ -30,8 +31,9 @@ async function main(): Promise<void> {
   const app = document.getElementById('app') as HTMLElement;
   const backendSec = section('Backend', 'backend');
   const dataSec = section('Datasets', 'datasets');
+  const importSec = section('Import MedIMeta datasets', 'import');
   const storeSec = section('Storage', 'storage');
-  app.append(backendSec.el, dataSec.el, storeSec.el);
+  app.append(backendSec.el, dataSec.el, importSec.el, storeSec.el);
 
   const workers = await startWorkers();
   // Tests and benchmarks drive the same workers the page uses.
@@ -39,7 +41,10 @@ async function main(): Promise<void> {
 
   const requested = requestedBackend();
   const backendDone = showBackend(workers, requested, backendSec.body);
-  const dataDone = showData(workers, dataSec.body, storeSec.body);
+  const catalogBody = h('div', { id: 'catalog-body' });
+  const refresh = (): Promise<void> => showCatalog(workers, catalogBody, storeSec.body);
+  importPanel(workers, importSec.body, refresh);
+  const dataDone = showData(workers, dataSec.body, catalogBody, refresh);
   await Promise.allSettled([backendDone, dataDone]);
   document.body.dataset.ready = 'true';
 }
@@ -60,18 +65,22 @@ async function showBackend(w: Workers, requested: BackendRequest | Error, body: 
   }
 }
 
-async function showData(w: Workers, body: HTMLElement, storeBody: HTMLElement): Promise<void> {
+async function showData(
+  w: Workers,
+  body: HTMLElement,
+  catalogBody: HTMLElement,
+  refresh: () => Promise<void>,
+): Promise<void> {
   const status = h('p', { 'data-testid': 'data-status' }, 'Opening the dataset store…');
   const bar = h('progress', { max: 1, value: 0, 'aria-label': 'Demo generation progress' });
-  body.append(status);
+  body.append(status, bar, catalogBody);
   try {
-    const persisted = await navigator.storage?.persist?.().catch(() => false);
+    persisted = (await navigator.storage?.persist?.().catch(() => false)) ?? false;
     const st = await w.data.init();
-    const cleaned = st.cleanup.abandonedWrites.length;
+    cleaned = st.cleanup.abandonedWrites.length;
     // ?demo=off: use only imported data (and let tests start from an empty store).
     const wantDemo = new URLSearchParams(location.search).get('demo') !== 'off';
     status.textContent = 'Writing the synthetic demo meta-dataset…';
-    body.append(bar);
     const result = await (wantDemo
       ? w.data.generateDemo(
           DEMO_SEED,
@@ -82,36 +91,52 @@ async function showData(w: Workers, body: HTMLElement, storeBody: HTMLElement): 
           }),
         )
       : Promise.resolve({ written: [], skipped: [], manifests: [], ms: 0 }));
-    bar.remove();
-    const datasets = await w.data.listDatasets();
-    const counts = new Map<string, Record<string, ClassCount[]>>();
-    await Promise.all(datasets.map(async (d) => counts.set(d.id, await w.data.classCounts(d.id))));
     status.textContent = !wantDemo
       ? 'Synthetic demo not written (demo=off).'
       : result.written.length > 0
         ? `Synthetic demo written (${result.written.length} datasets in ${(result.ms / 1000).toFixed(1)} s).`
         : 'Synthetic demo already stored.';
-    clear(body);
-    body.append(status, catalog(datasets, counts));
-    const est = await navigator.storage?.estimate?.();
-    storeBody.append(
-      h(
-        'p',
-        { 'data-testid': 'storage' },
-        `${bytes(datasets.reduce((n, d) => n + d.bytes, 0))} of images in ${datasets.length} datasets. `,
-        est?.usage !== undefined && est.quota !== undefined
-          ? `Browser storage: ${bytes(est.usage)} used of ${bytes(est.quota)} granted. `
-          : '',
-        persisted ? 'Storage is persistent.' : 'Storage is not persistent: the browser may evict it under pressure.',
-        cleaned > 0 ? ` Cleaned up ${cleaned} interrupted write(s).` : '',
-      ),
-    );
+    await refresh();
   } catch (e) {
-    bar.remove();
     status.replaceWith(
       h('p', { class: 'error', role: 'alert', 'data-testid': 'data-error' }, `Data error: ${errorText(e)}`),
     );
+  } finally {
+    bar.remove();
   }
+}
+
+let persisted = false;
+let cleaned = 0;
+
+/** (Re)draw the catalog and the storage line from what the store holds now. */
+async function showCatalog(w: Workers, body: HTMLElement, storeBody: HTMLElement): Promise<void> {
+  const datasets = await w.data.listDatasets();
+  const counts = new Map<string, Record<string, ClassCount[]>>();
+  await Promise.all(datasets.map(async (d) => counts.set(d.id, await w.data.classCounts(d.id))));
+  const refresh = (): Promise<void> => showCatalog(w, body, storeBody);
+  body.replaceChildren(
+    catalog(datasets, counts, {
+      remove: async (id) => {
+        await w.data.deleteDataset(id);
+        await refresh();
+      },
+      thumbnails: (id) => w.data.thumbnails(id, 3),
+    }),
+  );
+  const est = await navigator.storage?.estimate?.();
+  storeBody.replaceChildren(
+    h(
+      'p',
+      { 'data-testid': 'storage' },
+      `${bytes(datasets.reduce((n, d) => n + d.bytes, 0))} of images in ${datasets.length} datasets. `,
+      est?.usage !== undefined && est.quota !== undefined
+        ? `Browser storage: ${bytes(est.usage)} used of ${bytes(est.quota)} granted. `
+        : '',
+      persisted ? 'Storage is persistent.' : 'Storage is not persistent: the browser may evict it under pressure.',
+      cleaned > 0 ? ` Cleaned up ${cleaned} interrupted write(s).` : '',
+    ),
+  );
 }
 
 main().catch((e) => {
