@@ -149,6 +149,28 @@ test.describe('import MedIMeta datasets', () => {
     expect(JSON.stringify(m.provenance)).toMatch(/2/);
   });
 
+  test('resize instead of rejecting: an odd-sized, wrong-channel image is converted and the import records it', async ({
+    app,
+  }) => {
+    for (const defect of ['image-not-224-tiff', 'wrong-channels-tiff'] as const) {
+      const c = await makeDefect(defect, { id: defect.replaceAll('-', '_'), n: 10, channels: 1, seed: 7 });
+      const dir = tempDir();
+      writeFileSync(join(dir, 'x.zip'), await zipFiles(c.files, { root: c.fixture.spec.id }));
+      await app.locator('.import-options summary').click();
+      await app.getByTestId('import-resize').check();
+      await app.getByTestId('import-zip').setInputFiles(join(dir, 'x.zip'));
+      await expect(app.getByTestId('import-results')).toContainText(`Imported ${c.fixture.spec.id}`, {
+        timeout: 60_000,
+      });
+      const m = await app.evaluate((id) => window.protobench.data.getDataset(id), c.fixture.spec.id);
+      expect(m.numImages).toBe(10);
+      if (defect === 'image-not-224-tiff')
+        expect(m.provenance).toMatchObject({ resized: 1, resizeMethod: 'PIL BILINEAR to 224x224' });
+      else expect(m.provenance).toMatchObject({ channelsConverted: 1 });
+      await app.locator('.import-options summary').click();
+    }
+  });
+
   test('cancel stops the import and keeps nothing of it', async ({ app }) => {
     const big = await generateFixture({ id: 'slow', n: 400, channels: 3, seed: 3, hdf5: false });
     const dir = tempDir();
@@ -201,13 +223,11 @@ test.describe('each defect gives its own error and stores nothing', () => {
       await expect(failure).toContainText('Could not import bus.zip. Nothing of it was stored.', { timeout: 60_000 });
       // The problem the defect must produce, by file and field, with what was expected and what was found.
       const file = c.expect.file ? `bus/${c.expect.file}` : 'bus';
-      const item = failure
-        .locator('li')
-        .filter({
-          has: app.locator(
-            `xpath=self::*[@data-file=${JSON.stringify(file)} and @data-field=${JSON.stringify(c.expect.field)}]`,
-          ),
-        });
+      const item = failure.locator('li').filter({
+        has: app.locator(
+          `xpath=self::*[@data-file=${JSON.stringify(file)} and @data-field=${JSON.stringify(c.expect.field)}]`,
+        ),
+      });
       await expect(item.first()).toBeVisible();
       if (c.expect.expected) await expect(item.first()).toHaveAttribute('data-expected', c.expect.expected);
       if (c.expect.found) await expect(item.first()).toHaveAttribute('data-found', c.expect.found);

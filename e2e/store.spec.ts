@@ -157,7 +157,7 @@ test.describe('shard store', () => {
       ),
     );
     expect(err).toMatch(
-      /^Storage quota exceeded while writing dataset "toobig" \(\d+ of 1000 images, [\d.]+ MB written\)\. The partial write was rolled back; nothing was kept\.$/,
+      /^Storage quota exceeded while writing dataset "toobig" \(\d+ of 1000 images, [\d.]+ MB written\): the browser said "[^"]*QuotaExceeded[^"]*"\. The partial write was rolled back; nothing was kept\.$/,
     );
     const audit = await page.evaluate(() => window.protobench.data.audit());
     expect(audit).toEqual({

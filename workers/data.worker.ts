@@ -40,6 +40,7 @@ const api: DataApi = {
   },
   closeStream: (sid) => service.closeStream(sid),
   readRaw: (id, shardsPerTx) => service.readRaw(id, shardsPerTx),
+  readBlob: (blob) => service.readBlob(blob),
   connect: (port) => Comlink.expose(api, port),
 };
 

@@ -262,6 +262,19 @@ export class DataService {
     return { bytes, ms: performance.now() - t0 };
   }
 
+  /** The disk-read reference for import benchmarks: stream a File/Blob through and discard it. */
+  async readBlob(blob: Blob): Promise<{ bytes: number; ms: number }> {
+    const t0 = performance.now();
+    let bytes = 0;
+    const reader = blob.stream().getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.byteLength;
+    }
+    return { bytes, ms: performance.now() - t0 };
+  }
+
   closeStream(streamId: number): void {
     this.streams.delete(streamId);
   }

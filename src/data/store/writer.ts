@@ -247,13 +247,13 @@ export class DatasetWriter {
   private explain(e: unknown): Error {
     if (e instanceof StoreError) return e;
     const where = `dataset "${this.info.id}" (${this.imagesWritten} of ${this.info.numImages} images, ${mb(this.imagesWritten * this.imageBytes)} written)`;
+    const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     if (isQuotaError(e)) {
       return new StoreError(
-        `Storage quota exceeded while writing ${where}. The partial write was rolled back; nothing was kept.`,
+        `Storage quota exceeded while writing ${where}: the browser said "${msg}". The partial write was rolled back; nothing was kept.`,
         'quota',
       );
     }
-    const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     return new StoreError(`Writing ${where} failed: ${msg}. The partial write was rolled back.`, 'io');
   }
 
