@@ -31,6 +31,7 @@ export class DatasetWriter {
   private imagesWritten = 0;
   private pending: ShardRecord[] = [];
   private pendingBytes = 0;
+  private inflight: Promise<void> | undefined;
   private readonly fingerprint: FingerprintBuilder;
   private readonly labels: Record<string, TaskLabels> = {};
   private splits: SplitIndices | undefined;
@@ -155,7 +156,7 @@ export class DatasetWriter {
     this.assertOpen();
     try {
       if (this.partialCount > 0) this.sealShard();
-      await this.flush();
+      await this.flush(true);
       const { info } = this;
       if (this.imagesWritten !== info.numImages) {
         throw new StoreError(
@@ -229,15 +230,33 @@ export class DatasetWriter {
     this.partialCount = 0;
   }
 
-  private async flush(): Promise<void> {
-    if (this.pending.length === 0) return;
-    const batch = this.pending;
-    this.pending = [];
-    this.pendingBytes = 0;
-    try {
+  /**
+   * Write the sealed shards in one transaction. The transaction is left in flight while the caller goes
+   * on reading and hashing the next images (IndexedDB commits off-thread); the next flush, or commit,
+   * waits for it first, so at most one batch is in flight and memory stays bounded.
+   */
+  private async flush(wait = false): Promise<void> {
+    await this.settle();
+    if (this.pending.length > 0) {
+      const batch = this.pending;
+      this.pending = [];
+      this.pendingBytes = 0;
       const tx = this.db.transaction('shards', 'readwrite');
       for (const r of batch) void tx.store.put(r);
-      await tx.done;
+      this.inflight = tx.done;
+      // Marked handled here; the error surfaces in settle().
+      this.inflight.catch(() => undefined);
+    }
+    if (wait) await this.settle();
+  }
+
+  /** Wait for the transaction in flight; on failure roll back and explain. */
+  private async settle(): Promise<void> {
+    const t = this.inflight;
+    this.inflight = undefined;
+    if (!t) return;
+    try {
+      await t;
     } catch (e) {
       await this.abort();
       throw this.explain(e);
