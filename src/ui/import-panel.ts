@@ -103,10 +103,13 @@ export function importPanel(w: Workers, body: HTMLElement, onImported: () => Pro
   );
 
   let running = false;
+  /** The job whose progress is shown; 0 once its result is in. */
+  let current = 0;
   const run = async (inputs: ImportInput[]): Promise<void> => {
     if (running || inputs.length === 0) return;
     running = true;
     const jobId = nextJob++;
+    current = jobId;
     results.replaceChildren();
     bar.hidden = false;
     bar.value = 0;
@@ -120,15 +123,18 @@ export function importPanel(w: Workers, body: HTMLElement, onImported: () => Pro
         jobId,
         inputs,
         options,
-        Comlink.proxy((p: ImportProgress) => showProgress(p)),
+        // Progress comes over its own channel and can arrive after the result: ignore late calls.
+        Comlink.proxy((p: ImportProgress) => (jobId === current ? showProgress(p) : undefined)),
         Comlink.proxy((id: string, existing: DatasetManifest) => askConflict(dialog, id, existing)),
       );
+      current = 0;
       showResult(r);
       await onImported();
     } catch (e) {
       status.textContent = '';
       results.append(h('p', { class: 'error', role: 'alert' }, `Import failed: ${errorText(e)}`));
     } finally {
+      current = 0;
       cancel.removeEventListener('click', onCancel);
       cancel.hidden = true;
       bar.hidden = true;

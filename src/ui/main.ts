@@ -80,17 +80,21 @@ async function showData(
     cleaned = st.cleanup.abandonedWrites.length;
     // ?demo=off: use only imported data (and let tests start from an empty store).
     const wantDemo = new URLSearchParams(location.search).get('demo') !== 'off';
+    let demoDone = false;
     status.textContent = 'Writing the synthetic demo meta-dataset…';
     const result = await (wantDemo
       ? w.data.generateDemo(
           DEMO_SEED,
           {},
           Comlink.proxy((p: GenerateProgress) => {
+            // Callbacks come over their own channel and can arrive after the result: ignore late ones.
+            if (demoDone) return;
             bar.value = p.images / p.totalImages;
             status.textContent = `Synthetic demo: ${p.dataset} (${p.datasetIndex + 1} of ${p.datasets}), ${p.images} of ${p.totalImages} images`;
           }),
         )
       : Promise.resolve({ written: [], skipped: [], manifests: [], ms: 0 }));
+    demoDone = true;
     status.textContent = !wantDemo
       ? 'Synthetic demo not written (demo=off).'
       : result.written.length > 0
