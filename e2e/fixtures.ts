@@ -14,6 +14,16 @@ declare global {
   }
 }
 
+/** What auditStore reports for a store with nothing in it: no datasets, no pending writes, no records. */
+export const EMPTY_STORE = {
+  datasets: 0,
+  pendingWrites: 0,
+  shardRecords: 0,
+  arrayRecords: 0,
+  unreachableRecords: 0,
+  incompleteDatasets: [],
+};
+
 /** Open the app and wait until its backend and data panels have settled. */
 export async function openApp(page: Page, query = 'backend=wasm&demo=off', origin = ''): Promise<void> {
   await page.goto(`${origin}/?${query}`);

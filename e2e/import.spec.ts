@@ -1,17 +1,8 @@
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { DEFECTS, generateFixture, makeDefect, notAZip, zipFiles, type Fixture } from '../src/data/medimeta/fixture';
-import { expect, openApp, test } from './fixtures';
+import { EMPTY_STORE, expect, openApp, test } from './fixtures';
 import { expectStoredEquals, serveFolder, tempDir, writeFolder } from './medimeta-files';
-
-const EMPTY = {
-  datasets: 0,
-  pendingWrites: 0,
-  shardRecords: 0,
-  arrayRecords: 0,
-  unreachableRecords: 0,
-  incompleteDatasets: [],
-};
 
 async function fixtures(): Promise<{ gray: Fixture; rgb: Fixture }> {
   // Gray with both images.hdf5 and TIFFs; RGB with TIFFs only (LZW): both image paths of the reader.
@@ -181,7 +172,7 @@ test.describe('import MedIMeta datasets', () => {
     await expect(app.getByTestId('import-status')).toHaveText(
       'Import cancelled: the dataset in progress was not kept.',
     );
-    expect(await app.evaluate(() => window.protobench.data.audit())).toEqual(EMPTY);
+    expect(await app.evaluate(() => window.protobench.data.audit())).toEqual(EMPTY_STORE);
   });
 
   test('closing the page in the middle of an import leaves no partial dataset and no orphaned records', async ({
@@ -198,7 +189,7 @@ test.describe('import MedIMeta datasets', () => {
     await page.close();
     const page2 = await context.newPage();
     await openApp(page2);
-    expect(await page2.evaluate(() => window.protobench.data.audit())).toEqual(EMPTY);
+    expect(await page2.evaluate(() => window.protobench.data.audit())).toEqual(EMPTY_STORE);
     await expect(page2.getByTestId('catalog-empty')).toBeVisible();
   });
 
@@ -208,7 +199,7 @@ test.describe('import MedIMeta datasets', () => {
     await app.getByTestId('import-zip').setInputFiles(join(dir, 'bus.zip'));
     await expect(app.getByTestId('import-failure')).toContainText('Could not import bus.zip');
     await expect(app.getByTestId('import-failure')).toContainText(/bus\.zip.*zip/i);
-    expect(await app.evaluate(() => window.protobench.data.audit())).toEqual(EMPTY);
+    expect(await app.evaluate(() => window.protobench.data.audit())).toEqual(EMPTY_STORE);
   });
 });
 
@@ -231,7 +222,7 @@ test.describe('each defect gives its own error and stores nothing', () => {
       await expect(item.first()).toBeVisible();
       if (c.expect.expected) await expect(item.first()).toHaveAttribute('data-expected', c.expect.expected);
       if (c.expect.found) await expect(item.first()).toHaveAttribute('data-found', c.expect.found);
-      expect(await app.evaluate(() => window.protobench.data.audit())).toEqual(EMPTY);
+      expect(await app.evaluate(() => window.protobench.data.audit())).toEqual(EMPTY_STORE);
     });
   }
 });

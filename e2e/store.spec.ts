@@ -1,6 +1,6 @@
 import { Rng } from '../src/core/rng';
 import { checksum, renderPattern } from '../src/data/pattern';
-import { expect, openApp, test } from './fixtures';
+import { EMPTY_STORE, expect, openApp, test } from './fixtures';
 
 /** The checksum the device readback must match, computed here in Node from the pattern definition. */
 function expectedChecksum(seed: number, indices: number[], bytesPerImage: number): number {
@@ -132,14 +132,7 @@ test.describe('shard store', () => {
     const ids = (await page2.evaluate(() => window.protobench.data.listDatasets())).map((d) => d.id);
     expect(ids).not.toContain('interrupted');
     const after = await page2.evaluate(() => window.protobench.data.audit());
-    expect(after).toEqual({
-      datasets: 0,
-      pendingWrites: 0,
-      shardRecords: 0,
-      arrayRecords: 0,
-      unreachableRecords: 0,
-      incompleteDatasets: [],
-    });
+    expect(after).toEqual(EMPTY_STORE);
   });
 
   test('a quota that runs out mid-write is a clear error and a clean rollback', async ({ page, context }) => {
@@ -160,14 +153,7 @@ test.describe('shard store', () => {
       /^Storage quota exceeded while writing dataset "toobig" \(\d+ of 1000 images, [\d.]+ MB written\): the browser said "[^"]*QuotaExceeded[^"]*"\. The partial write was rolled back; nothing was kept\.$/,
     );
     const audit = await page.evaluate(() => window.protobench.data.audit());
-    expect(audit).toEqual({
-      datasets: 0,
-      pendingWrites: 0,
-      shardRecords: 0,
-      arrayRecords: 0,
-      unreachableRecords: 0,
-      incompleteDatasets: [],
-    });
+    expect(audit).toEqual(EMPTY_STORE);
     // The store is still usable once space is back.
     await cdp.send('Storage.overrideQuotaForOrigin', { origin });
     const m = await page.evaluate(() =>
