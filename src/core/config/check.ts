@@ -1,0 +1,268 @@
+/**
+ * `checkAgainstCatalog`: what a valid config means for the datasets at hand, said before anything runs.
+ *
+ * Three kinds of finding:
+ * - `error`: the run cannot start (an unknown dataset, task or domain; a multilabel source task; no
+ *   cell left to run).
+ * - `skip`: some cells will not run, and the matrix shows why in their place: a source that overlaps
+ *   its target (the same dataset, a domain or subject overlap, the same domain: not cross-domain), a
+ *   source set with nothing to train on, a target whose classes have too few images at this K.
+ * - `warning`: the run goes ahead, but something is worth knowing (classes dropped at a K, a source task
+ *   training will skip, a zero training budget).
+ *
+ * `cells` lists the runnable cells with their source tasks and a `trainingKey`: cells with the same key
+ * share one trained encoder (e.g. every target of one dataset under `all-except-target`).
+ */
+
+import { chooseSources, type TaskRef } from '../sources';
+import type { Catalog, CatalogTask } from './catalog';
+import { findDataset, findTask } from './catalog';
+import { feasibility, type Feasibility } from './feasibility';
+import { fnv1a64 } from './hash';
+import { cellKey, isBaseline, sourceKey, targetKey } from './keys';
+import { sourceDatasetsFor, type SourceSetResult } from './source-sets';
+import { cellKs } from './spec';
+import type { RunConfig, TargetRef } from './types';
+
+export type IssueSeverity = 'error' | 'skip' | 'warning';
+
+export interface ConfigIssue {
+  severity: IssueSeverity;
+  /** The config field it is about: `targets[3]`, `sources[1]`, `training.steps`; '' for the whole config. */
+  path: string;
+  message: string;
+  /** For skips and cell warnings: the cells concerned; an absent field means every value of it. */
+  source?: string;
+  target?: string;
+  k?: number;
+}
+
+export interface PlannedCell {
+  key: string;
+  source: string;
+  sourceIndex: number;
+  target: TargetRef;
+  targetIndex: number;
+  k: number;
+  /** How the target is evaluated at this K: classes per episode, eligible and dropped classes. */
+  evaluation: Feasibility;
+  /** Tasks the row's encoder trains on for this target (empty for baselines). */
+  sourceTasks: TaskRef[];
+  /** Cells with equal keys share a trained encoder; null for baselines. */
+  trainingKey: string | null;
+}
+
+export interface CatalogCheck {
+  /** No error and at least one runnable cell. */
+  ok: boolean;
+  issues: ConfigIssue[];
+  /** Runnable cells, rows x columns x K in config order. */
+  cells: PlannedCell[];
+  /** Cells of the full matrix (runnable or not). */
+  total: number;
+}
+
+/** Can episodic training use this source task (the trainer's own rule: 2 classes with >= shot+query train images)? */
+function trainable(task: CatalogTask, config: RunConfig): string | undefined {
+  const need = config.training.shot + config.training.query;
+  const f = feasibility(task, {
+    mode: 'fixed',
+    way: 2,
+    shot: config.training.shot,
+    query: config.training.query,
+    split: 'train',
+  });
+  return f.runnable ? undefined : `needs 2 classes with >= ${need} train images: ${f.message ?? ''}`;
+}
+
+export function checkAgainstCatalog(config: RunConfig, catalog: Catalog): CatalogCheck {
+  const issues: ConfigIssue[] = [];
+  const ks = cellKs(config);
+  const total = config.sources.length * config.targets.length * ks.length;
+  const ids = catalog.map((d) => d.id);
+  const have = (xs: string[]): string => (xs.length > 0 ? xs.map((x) => JSON.stringify(x)).join(', ') : 'none');
+
+  // Columns: known, and feasible at each K.
+  const targetOk: boolean[] = config.targets.map((t, i) => {
+    const path = `targets[${i}]`;
+    const d = findDataset(catalog, t.dataset);
+    if (!d) {
+      issues.push({
+        severity: 'error',
+        path,
+        message: `target dataset "${t.dataset}" is not in the catalog (have ${have(ids)})`,
+      });
+      return false;
+    }
+    if (!findTask(catalog, t)) {
+      issues.push({
+        severity: 'error',
+        path,
+        message: `dataset "${t.dataset}" has no task "${t.task}" (has ${have(d.tasks.map((x) => x.name))})`,
+      });
+      return false;
+    }
+    return true;
+  });
+  const evaluation = new Map<string, Feasibility>();
+  config.targets.forEach((t, i) => {
+    if (!targetOk[i]) return;
+    const found = findTask(catalog, t)!;
+    for (const k of ks) {
+      const f = feasibility(
+        found.task,
+        { mode: config.mode, way: config.way, shot: k, query: config.query, split: config.evalSplit },
+        found.dataset.splitSizes?.[config.evalSplit],
+      );
+      evaluation.set(`${i}|${k}`, f);
+      const at = config.mode === 'variable' ? '' : ` at K = ${k}`;
+      if (!f.runnable) {
+        issues.push({
+          severity: 'skip',
+          path: `targets[${i}]`,
+          message: `target "${targetKey(t)}"${at} cannot be evaluated: ${f.message}`,
+          target: targetKey(t),
+          k,
+        });
+      } else if (f.message) {
+        issues.push({
+          severity: 'warning',
+          path: `targets[${i}]`,
+          message: `target "${targetKey(t)}": ${f.message}`,
+          target: targetKey(t),
+          k,
+        });
+      }
+    }
+  });
+
+  // Rows: named datasets, tasks and domains exist and can train (independent of the target).
+  const sourceOk: boolean[] = config.sources.map((s, i) => {
+    if (s.kind !== 'task' && s.kind !== 'dataset' && s.kind !== 'domain') return true;
+    try {
+      const choice =
+        s.kind === 'task'
+          ? ({ kind: 'task', datasetId: s.dataset, taskName: s.task } as const)
+          : s.kind === 'dataset'
+            ? ({ kind: 'dataset', datasetId: s.dataset } as const)
+            : ({ kind: 'domain', domain: s.domain } as const);
+      chooseSources(
+        catalog.map((d) => ({
+          ...d,
+          tasks: d.tasks.map((t) => ({ name: t.name, target: t.target, labels: [] })),
+        })),
+        choice,
+      );
+      return true;
+    } catch (e) {
+      issues.push({
+        severity: 'error',
+        path: `sources[${i}]`,
+        message: `source "${sourceKey(s)}": ${e instanceof Error ? e.message : String(e)}`,
+      });
+      return false;
+    }
+  });
+
+  const trainedRows = config.sources.filter((s) => !isBaseline(s));
+  if (trainedRows.length > 0 && config.training.steps === 0) {
+    issues.push({
+      severity: 'warning',
+      path: 'training.steps',
+      message: `training.steps is 0: the ${trainedRows.length} trained row(s) run at the seeded initial weights, like the untrained baseline`,
+    });
+  }
+
+  // Source tasks that training would skip: warned once each.
+  const taskWarned = new Map<string, string | undefined>();
+  const usable = (ref: TaskRef): boolean => {
+    const key = `${ref.datasetId}/${ref.taskName}`;
+    if (!taskWarned.has(key)) {
+      const task = findTask(catalog, { dataset: ref.datasetId, task: ref.taskName })?.task;
+      const why = task ? trainable(task, config) : 'not in the catalog';
+      taskWarned.set(key, why);
+      if (why)
+        issues.push({
+          severity: 'warning',
+          path: 'training',
+          message: `source task "${key}" will be skipped by training: ${why}`,
+        });
+    }
+    return taskWarned.get(key) === undefined;
+  };
+
+  const cells: PlannedCell[] = [];
+  const sets = new Map<string, SourceSetResult>();
+  config.sources.forEach((s, si) => {
+    if (!sourceOk[si]) return;
+    const sk = sourceKey(s);
+    config.targets.forEach((t, ti) => {
+      if (!targetOk[ti]) return;
+      const tk = targetKey(t);
+      // The source set depends on the target's dataset only.
+      const setKey = `${si}|${t.dataset}`;
+      let r = sets.get(setKey);
+      if (!r) {
+        r = sourceDatasetsFor(t, s, catalog);
+        sets.set(setKey, r);
+      }
+      if (!r.ok) {
+        issues.push({
+          severity: 'skip',
+          path: `sources[${si}]`,
+          message: `source "${sk}" for target "${tk}": ${r.error}`,
+          source: sk,
+          target: tk,
+        });
+        return;
+      }
+      const set = r.set;
+      if (set.overlapping.length > 0) {
+        const why = set.overlapping.map((o) => `${o.datasetId}: ${o.reason}`).join('; ');
+        issues.push({
+          severity: 'skip',
+          path: `sources[${si}]`,
+          message: `source "${sk}" overlaps target "${tk}" (${why}): not a cross-domain pair`,
+          source: sk,
+          target: tk,
+        });
+        return;
+      }
+      const tasks = set.tasks.filter(usable);
+      if (!isBaseline(s) && tasks.length === 0) {
+        issues.push({
+          severity: 'skip',
+          path: `sources[${si}]`,
+          message: `source "${sk}" for target "${tk}": no source task can train with ${config.training.way}-way ${config.training.shot}-shot ${config.training.query}-query episodes`,
+          source: sk,
+          target: tk,
+        });
+        return;
+      }
+      const trainingKey = isBaseline(s)
+        ? null
+        : fnv1a64(JSON.stringify(tasks.map((x) => `${x.datasetId}/${x.taskName}`).sort()));
+      for (const k of ks) {
+        const f = evaluation.get(`${ti}|${k}`);
+        if (!f?.runnable) continue;
+        cells.push({
+          key: cellKey(sk, tk, k),
+          source: sk,
+          sourceIndex: si,
+          target: { ...t },
+          targetIndex: ti,
+          k,
+          evaluation: f,
+          sourceTasks: tasks,
+          trainingKey,
+        });
+      }
+    });
+  });
+
+  const hasError = issues.some((i) => i.severity === 'error');
+  if (!hasError && cells.length === 0) {
+    issues.push({ severity: 'error', path: '', message: `none of the ${total} cells can run (see the skipped cells)` });
+  }
+  return { ok: !issues.some((i) => i.severity === 'error'), issues, cells, total };
+}

@@ -1,0 +1,27 @@
+/** The run config: its shape, defaults, validation, catalog checks, URL form and hash. */
+
+export * from './types';
+export * from './catalog';
+export { Checker, describeFound, joinPath, type ValueError } from './checker';
+export { sourceKey, parseSourceKey, targetKey, parseTargetKey, cellKey, describeSource, isBaseline } from './keys';
+export {
+  validateConfig,
+  checkConfig,
+  checkSource,
+  checkTarget,
+  type ConfigError,
+  type ConfigValidation,
+} from './validate';
+export { defaultConfig, BACKEND_PROFILES, DEFAULT_QUERY, DEFAULT_WAY } from './defaults';
+export { feasibility, type Feasibility, type CountedClass, type ProtocolAt } from './feasibility';
+export { sourceDatasetsFor, leftOutFor, type SourceSet, type SourceSetResult } from './source-sets';
+export {
+  checkAgainstCatalog,
+  type CatalogCheck,
+  type ConfigIssue,
+  type IssueSeverity,
+  type PlannedCell,
+} from './check';
+export { configToQuery, configFromQuery, QUERY_VERSION, MAX_QUERY_LENGTH } from './query';
+export { configHash, canonicalJSON, fnv1a64 } from './hash';
+export { cellKs, episodeSpecFor, effectiveConfig } from './spec';

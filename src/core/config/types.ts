@@ -1,0 +1,117 @@
+/**
+ * The run config: one serialisable value that drives a benchmark run (which encoder learns from which
+ * sources, evaluated on which targets, under which episode protocol) and travels in the URL
+ * (`configToQuery`), in run records and in share links.
+ *
+ * Every field is always present, whatever the mode, so that the form can switch modes without losing
+ * values; fields a mode does not use (`way` outside `fixed`, `shots` and `query` in `variable`) are kept
+ * but ignored, and `configHash` leaves them out (see `effectiveConfig`).
+ */
+
+import type { EpisodeMode } from '../sampling/types';
+
+/** Encoders a run can meta-train. The untrained and pixel baselines are source rows, not encoders. */
+export const ENCODER_CHOICES = ['conv4', 'resnet12'] as const;
+export type EncoderChoice = (typeof ENCODER_CHOICES)[number];
+
+export function isEncoderChoice(x: unknown): x is EncoderChoice {
+  return typeof x === 'string' && (ENCODER_CHOICES as readonly string[]).includes(x);
+}
+
+/** Square side images are resized to on the device. */
+export const RESOLUTIONS = [224, 112, 84] as const;
+export type Resolution = (typeof RESOLUTIONS)[number];
+
+/** The backend a run asks for; `auto` picks the first that starts (the environment report says which). */
+export const BACKEND_CHOICES = ['auto', 'webgpu', 'wasm', 'webgl', 'cpu'] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+
+/** Split the targets are evaluated on (`test` in the MedIMeta protocol). Sources always train on `train`. */
+export const EVAL_SPLITS = ['test', 'val'] as const;
+export type EvalSplit = (typeof EVAL_SPLITS)[number];
+
+/**
+ * A row of the matrix: where the encoder learns from.
+ * - `task` / `dataset` / `domain`: one task, every single-label task of a dataset, of a domain.
+ * - `all-except-target`: every dataset except the target and its domain and subject overlaps (MedIMeta's
+ *   cross-domain protocol); the left-out set differs per target dataset (`sourceDatasetsFor`).
+ * - `untrained`: the encoder at its seeded initial weights; `pixels`: average-pooled pixels. Baselines: no
+ *   training, no source data.
+ */
+export type SourceSpec =
+  | { kind: 'task'; dataset: string; task: string }
+  | { kind: 'dataset'; dataset: string }
+  | { kind: 'domain'; domain: string }
+  | { kind: 'all-except-target' }
+  | { kind: 'untrained' }
+  | { kind: 'pixels' };
+
+export type SourceKind = SourceSpec['kind'];
+export const SOURCE_KINDS: readonly SourceKind[] = [
+  'task',
+  'dataset',
+  'domain',
+  'all-except-target',
+  'untrained',
+  'pixels',
+];
+
+/** A column of the matrix: one task of one dataset. */
+export interface TargetRef {
+  dataset: string;
+  task: string;
+}
+
+/** Episodic meta-training of the encoder on the source tasks (N-way K-shot Q-query, Adam). */
+export interface TrainingBudget {
+  /** Optimiser steps (0: the trained rows run at the seeded init). */
+  steps: number;
+  way: number;
+  shot: number;
+  query: number;
+  /** Adam's learning rate. */
+  lr: number;
+  /** Validate every this many steps (0: never). */
+  valEvery: number;
+}
+
+export interface RunConfig {
+  /** Rows, in display order; no two with the same `sourceKey`. */
+  sources: SourceSpec[];
+  /** Columns; no two alike. */
+  targets: TargetRef[];
+  encoder: EncoderChoice;
+  resolution: Resolution;
+  mode: EpisodeMode;
+  /** N of `fixed` episodes. */
+  way: number;
+  /** The K values, one matrix per K (`fixed` and `medimeta`); distinct. */
+  shots: number[];
+  /** Q: query images per class (`fixed` and `medimeta`). */
+  query: number;
+  /** Episodes per cell. */
+  episodes: number;
+  evalSplit: EvalSplit;
+  training: TrainingBudget;
+  /** Seeds episodes, initial weights and training; an unsigned 32-bit integer. */
+  seed: number;
+  backend: BackendChoice;
+}
+
+/** Bounds the validator enforces (the URL, share links and the form all go through it). */
+export const CONFIG_LIMITS = {
+  sources: 32,
+  targets: 512,
+  shots: 16,
+  maxShot: 100,
+  maxQuery: 100,
+  minWay: 2,
+  maxWay: 50,
+  maxEpisodes: 10_000,
+  maxSteps: 1_000_000,
+  maxLr: 1,
+  maxSeed: 0xffffffff,
+  datasetIdLength: 64,
+  taskNameLength: 128,
+  domainLength: 128,
+} as const;

@@ -1,0 +1,90 @@
+/**
+ * CSV export: one row per cell, RFC 4180 (comma-separated, CRLF line ends, a field quoted with '"' when
+ * it holds a comma, quote, CR or LF, quotes doubled inside). Undefined numbers (NaN) are empty fields;
+ * numbers are written in full (JavaScript's shortest round-trip form).
+ *
+ * Text fields that start with =, +, -, @, tab or CR (dataset and task names come from imported files)
+ * get a leading apostrophe so that a spreadsheet does not run them as formulas (OWASP's advice on CSV
+ * injection); numeric fields are never changed.
+ *
+ * Columns (`CSV_COLUMNS`, in order):
+ *   run_id, created_at, backend, encoder, resolution, mode: the run (same on every row)
+ *   source: the row's source key; target_dataset, target_task: the column
+ *   k, n, q, episodes: K (0 in variable mode), classes per episode (0: it varies), query per class, episodes
+ *   accuracy_mean, accuracy_ci95, accuracy_std, auroc_mean, auroc_ci95, auroc_std: over episodes
+ *   chance: chance accuracy
+ *   load_ms, compile_ms, warmup_ms, embed_ms, episodes_ms: the cell's timings
+ */
+
+import type { CellResult, RunRecord } from './types';
+
+export const CSV_COLUMNS = [
+  'run_id',
+  'created_at',
+  'backend',
+  'encoder',
+  'resolution',
+  'mode',
+  'source',
+  'target_dataset',
+  'target_task',
+  'k',
+  'n',
+  'q',
+  'episodes',
+  'accuracy_mean',
+  'accuracy_ci95',
+  'accuracy_std',
+  'auroc_mean',
+  'auroc_ci95',
+  'auroc_std',
+  'chance',
+  'load_ms',
+  'compile_ms',
+  'warmup_ms',
+  'embed_ms',
+  'episodes_ms',
+] as const;
+
+/** One field, quoted when needed (RFC 4180). */
+export function csvField(v: string | number): string {
+  if (typeof v === 'number') return Number.isNaN(v) ? '' : String(v);
+  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+function row(record: RunRecord, c: CellResult): (string | number)[] {
+  return [
+    record.id,
+    record.createdAt,
+    record.environment.backend,
+    record.config.encoder,
+    record.config.resolution,
+    record.config.mode,
+    c.source,
+    c.target.dataset,
+    c.target.task,
+    c.k,
+    c.n,
+    c.q,
+    c.episodes,
+    c.accuracy.mean,
+    c.accuracy.ci95,
+    c.accuracy.std,
+    c.auroc.mean,
+    c.auroc.ci95,
+    c.auroc.std,
+    c.chance,
+    c.timings.loadMs,
+    c.timings.compileMs,
+    c.timings.warmupMs,
+    c.timings.embedMs,
+    c.timings.episodesMs,
+  ];
+}
+
+/** The header and one line per cell, CRLF-terminated. */
+export function recordToCSV(record: RunRecord): string {
+  const lines = [CSV_COLUMNS.join(','), ...record.cells.map((c) => row(record, c).map(csvField).join(','))];
+  return lines.map((l) => `${l}\r\n`).join('');
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { recordFromJSON, recordToJSON } from './json';
+import { smallRecord } from './test-record';
+
+describe('JSON export', () => {
+  it('round-trips a record, NaN included; per-episode values are optional', () => {
+    const r = smallRecord();
+    const back = recordFromJSON(recordToJSON(r));
+    expect(back).toEqual({ ok: true, record: r });
+    const slim = recordFromJSON(recordToJSON(r, { perEpisode: false }));
+    expect(slim.ok && slim.record.cells.every((c) => c.perEpisode === undefined)).toBe(true);
+    expect(recordToJSON(r, { perEpisode: false }).length).toBeLessThan(recordToJSON(r).length);
+    expect(JSON.parse(recordToJSON(r)).cells[3].auroc.mean).toBeNull();
+  });
+
+  it('refuses what it did not write, saying where', () => {
+    const paths = (text: string): string[] => {
+      const p = recordFromJSON(text);
+      return p.ok ? [] : p.errors.map((e) => e.path);
+    };
+    const doc = JSON.parse(recordToJSON(smallRecord()));
+    expect(paths('{')).toEqual(['']);
+    expect(paths(JSON.stringify({ ...doc, format: 'other' }))).toEqual(['format']);
+    expect(paths(JSON.stringify({ ...doc, configHash: '0000000000000000' }))).toEqual(['configHash']);
+    expect(paths(JSON.stringify({ ...doc, extra: 1 }))).toEqual(['extra']);
+    const bad = structuredClone(doc);
+    bad.cells[0].accuracy.mean = 1.5;
+    bad.cells[1].timings.loadMs = -1;
+    bad.cells[2].target.dataset = 'a/b';
+    bad.environment.backend = 'metal';
+    bad.cells.push(bad.cells[3]);
+    expect(paths(JSON.stringify(bad))).toEqual([
+      'environment.backend',
+      'cells[0].accuracy.mean',
+      'cells[1].timings.loadMs',
+      'cells[2].target.dataset',
+    ]);
+    const dup = structuredClone(doc);
+    dup.cells.push(dup.cells[0]);
+    expect(paths(JSON.stringify(dup))).toEqual(['cells[4]']);
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * What a share link carries: enough to show a run's matrix and say what produced it, not the run
+ * itself (no per-episode values, no per-class accuracy, no timings; those go in the JSON file).
+ */
+
+import type { RunConfig, TargetRef } from '../config/types';
+import { browserFromUserAgent, type RunBackend } from '../results/environment';
+import type { DatasetRef, RunRecord } from '../results/types';
+
+/** Mean and 95% CI half-width; NaN where undefined. */
+export interface ShareMetric {
+  mean: number;
+  ci95: number;
+}
+
+export interface ShareCell {
+  /** Source key of the row (one of `config.sources`). */
+  source: string;
+  /** One of `config.targets`. */
+  target: TargetRef;
+  /** One of `cellKs(config)`. */
+  k: number;
+  episodes: number;
+  accuracy: ShareMetric;
+  auroc: ShareMetric;
+}
+
+export interface ShareEnvironment {
+  backend: RunBackend;
+  /** The GPU adapter's description (or vendor and architecture); null on the CPU backends. */
+  adapter: string | null;
+  softwareFallback: boolean;
+  /** "Chrome 126". */
+  browser: string;
+  tfjsVersion: string;
+}
+
+export interface SharePayload {
+  config: RunConfig;
+  cells: ShareCell[];
+  environment: ShareEnvironment;
+  datasets: DatasetRef[];
+  /** ISO 8601. */
+  createdAt: string;
+}
+
+/** The share payload of a run record. */
+export function sharePayloadFromRecord(record: RunRecord): SharePayload {
+  const env = record.environment;
+  const adapter = env.adapter
+    ? env.adapter.description ||
+      [env.adapter.vendor, env.adapter.architecture, env.adapter.device].filter(Boolean).join(' ')
+    : null;
+  return {
+    config: record.config,
+    cells: record.cells.map((c) => ({
+      source: c.source,
+      target: { ...c.target },
+      k: c.k,
+      episodes: c.episodes,
+      accuracy: { mean: c.accuracy.mean, ci95: c.accuracy.ci95 },
+      auroc: { mean: c.auroc.mean, ci95: c.auroc.ci95 },
+    })),
+    environment: {
+      backend: env.backend,
+      adapter: adapter === null ? null : adapter.slice(0, 200),
+      softwareFallback: env.softwareFallback,
+      browser: browserFromUserAgent(env.userAgent).slice(0, 64),
+      tfjsVersion: env.tfjsVersion.slice(0, 32),
+    },
+    datasets: record.datasets.map((d) => ({ ...d })),
+    createdAt: record.createdAt,
+  };
+}
