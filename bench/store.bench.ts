@@ -53,7 +53,7 @@ test('IndexedDB -> device tensors: streaming vs raw IndexedDB reads (wasm)', asy
       },
       {
         channels,
-        path: 'stream -> int32 device tensors',
+        path: 'stream -> device tensors (raw bytes)',
         'median ms': median(t.stream),
         'images/s': ips(median(t.stream)),
         'MB/s': (n * perImage) / MB / (median(t.stream) / 1000),
