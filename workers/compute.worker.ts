@@ -17,10 +17,22 @@ const api: ComputeApi = {
     const out = await service.preprocessImages(id, indices, opts);
     return Comlink.transfer(out, [out.buffer]);
   },
+  evaluateCell: (req, onProgress) => service.evaluateCell(req, onProgress),
+  predictEpisodes: (req) => service.predictEpisodes(req),
+  trainEncoder: (req, onProgress) => service.trainEncoder(req, onProgress),
+  encoderInfo: (config) => service.encoderInfo(config),
+  initialWeights: (config) => service.initialWeights(config),
+  timeEmbedding: (config, batch, rounds) => service.timeEmbedding(config, batch, rounds),
+  timeTrainStep: (config, episode, rounds) => service.timeTrainStep(config, episode, rounds),
+  encoderGradients: (config, opts) => service.encoderGradients(config, opts),
+  protonetOnEmbeddings: (embeddings, dim, episodes) => service.protonetOnEmbeddings(embeddings, dim, episodes),
   connectData: (port) => {
     const data = Comlink.wrap<DataApi>(port);
     const source: ImageSource = {
       getDataset: (id) => data.getDataset(id),
+      listDatasets: () => data.listDatasets(),
+      getLabels: (id, task) => data.getLabels(id, task),
+      getSplits: (id) => data.getSplits(id),
       openStream: (id, indices, batchSize, prefetch) => data.openStream(id, indices, batchSize, prefetch),
       nextBatch: (sid) => data.nextBatch(sid),
       closeStream: (sid) => data.closeStream(sid),

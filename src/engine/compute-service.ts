@@ -1,13 +1,31 @@
 import * as tf from '@tensorflow/tfjs';
 import { checksum } from '../core/checksum';
+import type { Episode } from '../core/sampling';
+import type { DatasetInfo, SplitIndices, TaskLabels } from '../core/types';
 import { initBackend } from './backends/select';
 import { gpuErrors } from './backends/webgpu';
 import { preprocess, toInt, uploadPixels } from './device-input';
 import type { BackendRequest, EnvironmentReport } from './environment';
+import { runCell, type CellProgress, type CellRequest, type CellResult, type EngineContext } from './fewshot/cell';
+import { createEncoder, encoderCost } from './fewshot/encoders/registry';
+import type { EncoderConfig, EncoderCost, EncoderWeights, WeightTensor } from './fewshot/encoders/types';
+import type { EpisodeOutcome } from './fewshot/metrics';
+import {
+  encoderGradients,
+  protonetOnEmbeddings,
+  timeEmbedding,
+  timeTrainStep,
+  type SpeedReport,
+  type StepReport,
+} from './fewshot/probes';
+import { trainEncoder, type TrainProgress, type TrainRequest, type TrainResult } from './fewshot/train';
 
 /** The slice of the data worker the compute worker uses (over a MessagePort). */
 export interface ImageSource {
-  getDataset(id: string): Promise<{ height: number; width: number; channels: 1 | 3; numImages: number }>;
+  getDataset(id: string): Promise<DatasetInfo>;
+  listDatasets(): Promise<DatasetInfo[]>;
+  getLabels(id: string, task: string): Promise<TaskLabels>;
+  getSplits(id: string): Promise<SplitIndices>;
   openStream(id: string, indices: Uint32Array, batchSize: number, prefetch?: number): Promise<number>;
   nextBatch(streamId: number): Promise<{ offset: number; indices: Uint32Array; pixels: Uint8Array } | null>;
   closeStream(streamId: number): Promise<void> | void;
@@ -147,6 +165,70 @@ export class ComputeService {
     } finally {
       await source.closeStream(sid);
     }
+  }
+
+  // ---- Few-shot engine (src/engine/fewshot). Every method leaves tf.memory() as it found it. ----
+
+  /** One benchmark cell: plan, stream, embed once (the cache), evaluate every episode in blocks, summarise. */
+  async evaluateCell(req: CellRequest, onProgress?: (p: CellProgress) => void): Promise<CellResult> {
+    return runCell(this.engine(), req, onProgress);
+  }
+
+  /** The same episodes with every episode's predictions and scores (backend and path comparisons). */
+  async predictEpisodes(req: CellRequest): Promise<EpisodeOutcome[]> {
+    const r = await runCell(this.engine(), { ...req, detail: true });
+    return r.detail ?? [];
+  }
+
+  /** Episodic ProtoNet meta-training with Adam on source tasks; returns the (best) weights. */
+  async trainEncoder(req: TrainRequest, onProgress?: (p: TrainProgress) => void): Promise<TrainResult> {
+    return trainEncoder(this.engine(), req, onProgress);
+  }
+
+  /** Embedding length, FLOPs, parameters and peak activation of an encoder (no tfjs work). */
+  encoderInfo(config: EncoderConfig): EncoderCost {
+    return encoderCost(config);
+  }
+
+  /** Seeded init weights of an encoder, as plain data. */
+  async initialWeights(config: EncoderConfig): Promise<EncoderWeights> {
+    const enc = createEncoder(config);
+    try {
+      return await enc.getWeights();
+    } finally {
+      enc.dispose();
+    }
+  }
+
+  /** Embedding speed on a synthetic batch (benchmarks). */
+  async timeEmbedding(config: EncoderConfig, batch: number, rounds: number): Promise<SpeedReport> {
+    return timeEmbedding(config, batch, rounds);
+  }
+
+  /** Training-step speed on a synthetic episode, no data worker involved (benchmarks). */
+  async timeTrainStep(
+    config: EncoderConfig,
+    episode: { way: number; shot: number; query: number },
+    rounds: number,
+  ): Promise<StepReport> {
+    return timeTrainStep(config, episode, rounds);
+  }
+
+  /** Gradients of a seeded encoder on seeded input (custom conv gradient vs a backend's native one). */
+  async encoderGradients(
+    config: EncoderConfig,
+    opts: { batch: number; seed: number; reference?: boolean },
+  ): Promise<{ loss: number; grads: WeightTensor[] }> {
+    return encoderGradients(config, opts);
+  }
+
+  /** The device ProtoNet on given embeddings (rows addressed by the episodes' image fields): golden tests. */
+  async protonetOnEmbeddings(embeddings: Float32Array, dim: number, episodes: Episode[]): Promise<EpisodeOutcome[]> {
+    return protonetOnEmbeddings(embeddings, dim, episodes);
+  }
+
+  private engine(): EngineContext {
+    return { source: this.requireSource(), env: this.env, check: () => this.throwOnGpuError() };
   }
 
   private requireSource(): ImageSource {

@@ -1,0 +1,206 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test, type Page } from '@playwright/test';
+import { openApp } from '../e2e/fixtures';
+import type { CellRequest, CellResult } from '../src/engine/fewshot/cell';
+import type { EncoderConfig } from '../src/engine/fewshot/encoders/types';
+import { report } from './report';
+import { median } from './stats';
+
+/**
+ * The few-shot engine on wasm (2 threads, SIMD), in the same shapes as bench/reference/protonet_torch.py:
+ * Conv-4 embedding throughput, a full cached 600-episode cell streamed from IndexedDB, meta-training steps.
+ * When bench/results/engine-torch.json exists (run the Python script first), each row gets its ratio.
+ */
+
+const here = dirname(fileURLToPath(import.meta.url));
+const CONV4 = (inputSize: number): EncoderConfig => ({ name: 'conv4', inputSize, channels: 3, seed: 1 });
+
+/** PyTorch's numbers, keyed like ours; absent when the reference has not been run. */
+function torchResults(): Record<string, number> {
+  const p = join(here, 'results', 'engine-torch.json');
+  if (!existsSync(p)) return {};
+  return (JSON.parse(readFileSync(p, 'utf8')) as { numbers: Record<string, number> }).numbers;
+}
+
+async function wasmPage(page: Page): Promise<void> {
+  await openApp(page, 'backend=wasm&demo=off');
+  const env = await page.evaluate(() => window.protobench.compute.environment());
+  expect(env?.backend).toBe('wasm');
+  expect(env?.wasm?.threads).toBe(2);
+}
+
+test('Conv-4 embedding throughput, batch 100 (wasm, 2 threads)', async ({ page }) => {
+  await wasmPage(page);
+  const torch = torchResults();
+  const rows: Record<string, string | number>[] = [];
+  const raw: unknown[] = [];
+  for (const [size, rounds] of [
+    [84, 7],
+    [224, 5],
+  ] as const) {
+    const r = await page.evaluate(([c, n]) => window.protobench.compute.timeEmbedding(c, 100, n), [
+      CONV4(size),
+      rounds,
+    ] as const);
+    raw.push(r);
+    const key = `embed${size}_images_per_s`;
+    rows.push({
+      input: `${size}x${size}x3`,
+      'median ms / 100': r.medianMs,
+      'images/s': r.imagesPerSecond,
+      'GFLOP/s': r.gflops,
+      'warm-up ms': r.warmupMs,
+      'PyTorch images/s': torch[key] ?? '-',
+      'vs PyTorch': torch[key] ? r.imagesPerSecond / (torch[key] as number) : '-',
+    });
+  }
+  report('engine-embed', rows, raw);
+});
+
+test('a full cached cell: 600 episodes of 5-way 5-shot 15-query over a 1000-image split at 84x84x3 (wasm)', async ({
+  page,
+}) => {
+  test.setTimeout(1_200_000);
+  await wasmPage(page);
+  const torch = torchResults();
+  // 1000 RGB 224x224 images in IndexedDB; 10 classes of 100 (labels given as a view override).
+  await page.evaluate(() =>
+    window.protobench.data.writePattern({ id: 'cell1000', numImages: 1000, channels: 3, seed: 1 }),
+  );
+  const cell = (path: 'cached' | 'naive', episodes: number): Promise<CellResult> =>
+    page.evaluate(
+      ([p, n, encoder]) => {
+        const task = {
+          name: 'ten classes',
+          target: 'MULTICLASS_CLASSIFICATION' as const,
+          labels: Array.from({ length: 10 }, (_, v) => ({ value: v, name: `c${v}` })),
+        };
+        const req: CellRequest = {
+          datasetId: 'cell1000',
+          taskName: task.name,
+          split: 'test',
+          spec: { mode: 'fixed', way: 5, shot: 5, query: 15, seed: 1 },
+          episodes: n,
+          encoder,
+          path: p,
+          view: {
+            task,
+            labels: Int32Array.from({ length: 1000 }, (_, i) => i % 10),
+            indices: Uint32Array.from({ length: 1000 }, (_, i) => i),
+          },
+        };
+        return window.protobench.compute.evaluateCell(req);
+      },
+      [path, episodes, CONV4(84)] as const,
+    );
+  const runs: CellResult[] = [];
+  for (let r = 0; r < 3; r++) runs.push(await cell('cached', 600));
+  // The naive path (every episode embeds its own 100 images) on 20 episodes, for the cache's speed-up.
+  const naive = await cell('naive', 20);
+  const m = (f: (x: CellResult) => number): number => median(runs.map(f));
+  const total = m((r) => r.timings.totalMs);
+  const naivePerEpisode = naive.timings.totalMs / 20;
+  const rows = [
+    {
+      path: 'cached (embedding cache + batched episodes)',
+      'total s': total / 1000,
+      'load s (IndexedDB wait)': m((r) => r.timings.loadMs) / 1000,
+      'embed warm-up s': m((r) => r.timings.embedWarmupMs) / 1000,
+      'embed s': m((r) => r.timings.embedMs) / 1000,
+      'episodes s': m((r) => r.timings.episodesMs) / 1000,
+      'images embedded': runs[0]!.timings.images,
+      'ms / episode': total / 600,
+      'PyTorch total s': torch.cell_total_s ?? '-',
+      'vs PyTorch (time ratio)': torch.cell_total_s ? total / 1000 / torch.cell_total_s : '-',
+    },
+    {
+      path: 'naive (embed per episode), 20 episodes',
+      'total s': naive.timings.totalMs / 1000,
+      'load s (IndexedDB wait)': naive.timings.loadMs / 1000,
+      'embed warm-up s': naive.timings.embedWarmupMs / 1000,
+      'embed s': naive.timings.embedMs / 1000,
+      'episodes s': naive.timings.episodesMs / 1000,
+      'images embedded': naive.timings.images,
+      'ms / episode': naivePerEpisode,
+      'PyTorch total s': '-',
+      'vs PyTorch (time ratio)': '-',
+    },
+  ];
+  report('engine-cell', rows, {
+    runs: runs.map((r) => ({ timings: r.timings, accuracy: r.accuracy, memory: r.memory })),
+    naive: naive.timings,
+  });
+  for (const r of runs) expect(r.memory.after).toEqual(r.memory.before);
+});
+
+test('meta-training steps/s at 84x84x3, 5-way 5-shot 15-query episodes (wasm)', async ({ page }) => {
+  test.setTimeout(1_200_000);
+  await wasmPage(page);
+  const torch = torchResults();
+  const episode = { way: 5, shot: 5, query: 15 };
+  // Compute only: a synthetic episode already on the device.
+  const step = await page.evaluate(([c, e]) => window.protobench.compute.timeTrainStep(c, e, 7), [
+    CONV4(84),
+    episode,
+  ] as const);
+  // End to end: episodes drawn and streamed from IndexedDB (the next one prefetched during each step).
+  await page.evaluate(() =>
+    window.protobench.data.writePattern({ id: 'train1000', numImages: 1000, channels: 3, seed: 2 }),
+  );
+  const train = await page.evaluate(
+    ([c, e]) => {
+      const task = {
+        name: 'ten classes',
+        target: 'MULTICLASS_CLASSIFICATION' as const,
+        labels: Array.from({ length: 10 }, (_, v) => ({ value: v, name: `c${v}` })),
+      };
+      return window.protobench.compute.trainEncoder({
+        encoder: c,
+        sources: [
+          {
+            datasetId: 'train1000',
+            taskName: task.name,
+            view: {
+              task,
+              labels: Int32Array.from({ length: 1000 }, (_, i) => i % 10),
+              indices: Uint32Array.from({ length: 1000 }, (_, i) => i),
+            },
+          },
+        ],
+        steps: 12,
+        ...e,
+        lr: 1e-3,
+        seed: 1,
+        valEvery: 0,
+      });
+    },
+    [CONV4(84), episode] as const,
+  );
+  const rows = [
+    {
+      run: 'compute only (synthetic episode on device)',
+      'median step ms': step.medianMs,
+      'steps/s': step.stepsPerSecond,
+      'GFLOP/s (3x forward)': step.gflops,
+      'warm-up ms': step.warmupMs,
+      'PyTorch steps/s': torch.train_steps_per_s ?? '-',
+      'vs PyTorch': torch.train_steps_per_s ? step.stepsPerSecond / torch.train_steps_per_s : '-',
+    },
+    {
+      run: 'trainEncoder, streamed from IndexedDB',
+      'median step ms': train.timings.stepMsMedian,
+      'steps/s': 12 / (train.timings.totalMs / 1000),
+      'GFLOP/s (3x forward)': (3 * 100 * step.cost.flops) / (train.timings.totalMs / 12 / 1000) / 1e9,
+      'warm-up ms': '-',
+      'PyTorch steps/s': '-',
+      'vs PyTorch': '-',
+    },
+  ];
+  report('engine-train', rows, {
+    step,
+    train: { timings: train.timings, history: train.history, memory: train.memory },
+  });
+  expect(train.memory.after).toEqual(train.memory.before);
+});

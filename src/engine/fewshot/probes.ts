@@ -1,0 +1,203 @@
+import * as tf from '@tensorflow/tfjs';
+import { Rng, seedFrom } from '../../core/rng';
+import type { Episode } from '../../core/sampling';
+import { settle } from './embed';
+import { createEncoder } from './encoders/registry';
+import type { EncoderConfig, EncoderCost, WeightTensor } from './encoders/types';
+import { protoLoss } from './loss';
+import { episodeOutcome, type EpisodeOutcome } from './metrics';
+import { packEpisodes } from './pack';
+import { protonetBlock } from './protonet';
+
+/**
+ * Measurements and checks that need no dataset: embedding and training-step speed on synthetic input
+ * (benchmarks), gradients of a seeded encoder (cross-backend gradient checks), ProtoNet on given
+ * embeddings (the golden test). Inputs are drawn in JS from a seed: the same numbers on every backend.
+ */
+
+function seededTensor(shape: number[], seed: number, lo: number, hi: number): tf.Tensor {
+  const rng = new Rng(seed);
+  const n = shape.reduce((a, b) => a * b, 1);
+  return tf.tensor(
+    Float32Array.from({ length: n }, () => rng.uniform(lo, hi)),
+    shape,
+    'float32',
+  );
+}
+
+export interface SpeedReport {
+  cost: EncoderCost;
+  batch: number;
+  /** The first call (kernel compilation, operator setup). */
+  warmupMs: number;
+  /** Each timed call after it. */
+  ms: number[];
+  medianMs: number;
+  imagesPerSecond: number;
+  gflops: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+/** Eval-mode embedding of one synthetic batch, `rounds` times after a warm-up call. */
+export async function timeEmbedding(config: EncoderConfig, batch: number, rounds: number): Promise<SpeedReport> {
+  const enc = createEncoder(config);
+  const emb = await enc.embedder();
+  const x = seededTensor([batch, config.inputSize, config.inputSize, config.channels], 1, 0, 1) as tf.Tensor4D;
+  try {
+    const once = async (): Promise<number> => {
+      const t0 = performance.now();
+      const y = emb.embed(x);
+      await settle(y);
+      y.dispose();
+      return performance.now() - t0;
+    };
+    const warmupMs = await once();
+    const ms: number[] = [];
+    for (let r = 0; r < rounds; r++) ms.push(await once());
+    const med = median(ms);
+    const ips = (batch / med) * 1000;
+    return {
+      cost: enc.cost,
+      batch,
+      warmupMs,
+      ms,
+      medianMs: med,
+      imagesPerSecond: ips,
+      gflops: (ips * enc.cost.flops) / 1e9,
+    };
+  } finally {
+    x.dispose();
+    emb.dispose();
+    enc.dispose();
+  }
+}
+
+export interface StepReport {
+  cost: EncoderCost;
+  images: number;
+  warmupMs: number;
+  ms: number[];
+  medianMs: number;
+  stepsPerSecond: number;
+  /** Forward + backward counted as 3x the forward FLOPs. */
+  gflops: number;
+  losses: number[];
+}
+
+/**
+ * Meta-training steps (train-mode forward, ProtoNet loss, backward, Adam) on synthetic episodes of
+ * way x (shot + query) images, without the data worker: the compute side of a training step. Each step
+ * gets another seeded batch: repeating one batch drives the loss to ~0 within a few steps, and the tiny
+ * gradients become denormal floats, which wasm (no flush-to-zero) computes many times slower.
+ */
+export async function timeTrainStep(
+  config: EncoderConfig,
+  episode: { way: number; shot: number; query: number },
+  rounds: number,
+  opts: { reference?: boolean } = {},
+): Promise<StepReport> {
+  const { way, shot, query } = episode;
+  const n = way * (shot + query);
+  const enc = createEncoder(config);
+  const optimizer = tf.train.adam(1e-3);
+  const inputs = Array.from(
+    { length: rounds + 1 },
+    (_, r) =>
+      seededTensor([n, config.inputSize, config.inputSize, config.channels], seedFrom(2, r), 0, 1) as tf.Tensor4D,
+  );
+  const supportLabels = Int32Array.from({ length: way * shot }, (_, i) => Math.floor(i / shot));
+  const queryLabels = Int32Array.from({ length: way * query }, (_, i) => Math.floor(i / query));
+  const losses: number[] = [];
+  try {
+    const once = async (x: tf.Tensor4D): Promise<number> => {
+      const t0 = performance.now();
+      const cost = optimizer.minimize(
+        () => protoLoss(enc.forwardTrain(x, opts), supportLabels, queryLabels, way).loss,
+        true,
+        enc.variables(),
+      );
+      losses.push(((await (cost as tf.Scalar).data())[0] as number) ?? NaN);
+      cost?.dispose();
+      return performance.now() - t0;
+    };
+    const warmupMs = await once(inputs[0] as tf.Tensor4D);
+    const ms: number[] = [];
+    for (let r = 1; r <= rounds; r++) ms.push(await once(inputs[r] as tf.Tensor4D));
+    const med = median(ms);
+    return {
+      cost: enc.cost,
+      images: n,
+      warmupMs,
+      ms,
+      medianMs: med,
+      stepsPerSecond: 1000 / med,
+      gflops: (3 * n * enc.cost.flops) / (med / 1000) / 1e9,
+      losses,
+    };
+  } finally {
+    tf.dispose(inputs);
+    optimizer.dispose();
+    enc.dispose();
+  }
+}
+
+/**
+ * Gradients of loss = sum(forwardTrain(x) * r) for a seeded encoder, seeded x and r: compare the custom
+ * convolution gradient on one backend with tfjs's native gradients on another (wasm has no native one).
+ */
+export async function encoderGradients(
+  config: EncoderConfig,
+  opts: { batch: number; seed: number; reference?: boolean },
+): Promise<{ loss: number; grads: WeightTensor[] }> {
+  const enc = createEncoder(config);
+  const x = seededTensor(
+    [opts.batch, config.inputSize, config.inputSize, config.channels],
+    seedFrom(opts.seed, 'x'),
+    0,
+    1,
+  ) as tf.Tensor4D;
+  const r = seededTensor([opts.batch, enc.cost.dim], seedFrom(opts.seed, 'r'), -1, 1);
+  try {
+    const { value, grads } = tf.variableGrads(
+      () => tf.sum(tf.mul(enc.forwardTrain(x, opts), r)) as tf.Scalar,
+      enc.variables(),
+    );
+    const names = enc.variableNames();
+    const vars = enc.variables();
+    const out: WeightTensor[] = [];
+    for (let i = 0; i < vars.length; i++) {
+      const g = grads[(vars[i] as tf.Variable).name] as tf.Tensor;
+      out.push({ name: names[i] as string, shape: [...g.shape], values: (await g.data()) as Float32Array });
+    }
+    const loss = (await value.data())[0] as number;
+    tf.dispose([value, ...Object.values(grads)]);
+    return { loss, grads: out };
+  } finally {
+    tf.dispose([x, r]);
+    enc.dispose();
+  }
+}
+
+/** The device ProtoNet on given embeddings ([rows, dim], episodes' `image` = row): the golden test's subject. */
+export async function protonetOnEmbeddings(
+  embeddings: Float32Array,
+  dim: number,
+  episodes: Episode[],
+): Promise<EpisodeOutcome[]> {
+  const t = tf.tensor2d(embeddings, [embeddings.length / dim, dim]);
+  try {
+    const block = packEpisodes(episodes, (img) => img);
+    const out = protonetBlock(t, block);
+    const scores = (await out.scores.data()) as Float32Array;
+    const preds = (await out.predictions.data()) as Int32Array;
+    tf.dispose([out.scores, out.predictions]);
+    return episodes.map((ep, e) => episodeOutcome(ep, e, block, scores, preds));
+  } finally {
+    t.dispose();
+  }
+}
