@@ -41,6 +41,11 @@ const api: DataApi = {
   closeStream: (sid) => service.closeStream(sid),
   readRaw: (id, shardsPerTx) => service.readRaw(id, shardsPerTx),
   readBlob: (blob) => service.readBlob(blob),
+  putRun: (record) => service.putRun(record),
+  getRun: (id) => service.getRun(id),
+  listRuns: () => service.listRuns(),
+  runsForConfig: (hash) => service.runsForConfig(hash),
+  deleteRun: (id) => service.deleteRun(id),
   connect: (port) => Comlink.expose(api, port),
 };
 

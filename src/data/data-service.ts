@@ -11,6 +11,8 @@ import {
 import type { ImportInput } from './import/inputs';
 import { patternInfo, patternLabels, patternSplits, renderPattern } from './pattern';
 import { downscaleToRgba, pickThumbnails } from './thumbnails';
+import type { RunRecord } from '../core/results/types';
+import { deleteRun, getRun, listRuns, putRun, runsForConfig, type RunSummary } from './runs/run-store';
 import { auditStore, collectGarbage, type CleanupReport, type StoreAudit } from './store/cleanup';
 import { openStore, writeRange, type DB } from './store/db';
 import { StoreError } from './store/errors';
@@ -277,5 +279,27 @@ export class DataService {
 
   closeStream(streamId: number): void {
     this.streams.delete(streamId);
+  }
+
+  // ---- Run records (src/data/runs): persisted after every cell, so runs can be resumed. ----
+
+  async putRun(record: RunRecord): Promise<void> {
+    await putRun(await this.db(), record);
+  }
+
+  async getRun(id: string): Promise<RunRecord | undefined> {
+    return getRun(await this.db(), id);
+  }
+
+  async listRuns(): Promise<RunSummary[]> {
+    return listRuns(await this.db());
+  }
+
+  async runsForConfig(configHash: string): Promise<RunRecord[]> {
+    return runsForConfig(await this.db(), configHash);
+  }
+
+  async deleteRun(id: string): Promise<void> {
+    await deleteRun(await this.db(), id);
   }
 }

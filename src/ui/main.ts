@@ -5,6 +5,7 @@ import type { GenerateProgress } from '../data/demo-writer';
 import { backendChooser, backendReport } from './backend-panel';
 import { catalog } from './catalog';
 import { importPanel } from './import-panel';
+import { runPanel } from './run/panel';
 import { h } from './dom';
 import { bytes, errorText } from './format';
 import { startWorkers, type Workers } from './workers';
@@ -33,7 +34,8 @@ async function main(): Promise<void> {
   const dataSec = section('Datasets', 'datasets');
   const importSec = section('Import MedIMeta datasets', 'import');
   const storeSec = section('Storage', 'storage');
-  app.append(backendSec.el, dataSec.el, importSec.el, storeSec.el);
+  const runSec = section('Run', 'run');
+  app.append(backendSec.el, runSec.el, dataSec.el, importSec.el, storeSec.el);
 
   const workers = await startWorkers();
   // Tests and benchmarks drive the same workers the page uses.
@@ -47,6 +49,13 @@ async function main(): Promise<void> {
   const dataDone = showData(workers, dataSec.body, catalogBody, refresh);
   await Promise.allSettled([backendDone, dataDone]);
   document.body.dataset.ready = 'true';
+  // The benchmark needs both: the backend that runs it and the datasets it reads.
+  try {
+    await runPanel(workers, runSec.body, await workers.compute.environment());
+  } catch (e) {
+    runSec.body.replaceChildren(h('p', { class: 'error', role: 'alert' }, `Run panel error: ${errorText(e)}`));
+  }
+  document.body.dataset.runReady = 'true';
 }
 
 async function showBackend(w: Workers, requested: BackendRequest | Error, body: HTMLElement): Promise<void> {

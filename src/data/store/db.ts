@@ -6,11 +6,17 @@ export type DB = IDBPDatabase<ProtoBenchDB>;
 /** Opens (and on first use creates) the ProtoBench database. */
 export function openStore(name = DB_NAME): Promise<DB> {
   return openDB<ProtoBenchDB>(name, DB_VERSION, {
-    upgrade(db) {
-      db.createObjectStore('datasets', { keyPath: 'id' });
-      db.createObjectStore('writes', { keyPath: 'writeId' });
-      db.createObjectStore('shards', { keyPath: ['writeId', 'shard'] });
-      db.createObjectStore('arrays', { keyPath: ['writeId', 'name'] });
+    upgrade(db, oldVersion) {
+      if (oldVersion < 1) {
+        db.createObjectStore('datasets', { keyPath: 'id' });
+        db.createObjectStore('writes', { keyPath: 'writeId' });
+        db.createObjectStore('shards', { keyPath: ['writeId', 'shard'] });
+        db.createObjectStore('arrays', { keyPath: ['writeId', 'name'] });
+      }
+      if (oldVersion < 2) {
+        const runs = db.createObjectStore('runs', { keyPath: 'id' });
+        runs.createIndex('byConfigHash', 'configHash');
+      }
     },
     blocked() {
       // Another tab holds an older version open; it will close on its `versionchange`.

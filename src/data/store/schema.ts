@@ -1,4 +1,5 @@
 import type { DBSchema } from 'idb';
+import type { RunRecord } from '../../core/results/types';
 import type { DatasetInfo, SplitName } from '../../core/types';
 
 /**
@@ -9,7 +10,8 @@ import type { DatasetInfo, SplitName } from '../../core/types';
  */
 
 export const DB_NAME = 'protobench';
-export const DB_VERSION = 1;
+/** 1: datasets; 2: adds `runs` (benchmark run records). */
+export const DB_VERSION = 2;
 
 /** A committed dataset: its info plus where and how its pixels are stored. */
 export interface DatasetManifest extends DatasetInfo {
@@ -56,6 +58,8 @@ export interface ProtoBenchDB extends DBSchema {
   writes: { key: string; value: PendingWrite };
   shards: { key: [string, number]; value: ShardRecord };
   arrays: { key: [string, string]; value: ArrayRecord };
+  /** Benchmark run records by id (persisted after every cell, so a run can be resumed). */
+  runs: { key: string; value: RunRecord; indexes: { byConfigHash: string } };
 }
 
 export const labelsKey = (task: string): string => `labels/${task}`;

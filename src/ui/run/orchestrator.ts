@@ -1,0 +1,327 @@
+/**
+ * Runs a RunConfig from the page thread without blocking it: every heavy step is a call into the compute
+ * worker; this file only sequences them, keeps the RunRecord, persists it after every cell and reports.
+ *
+ * Order: the planned cells (rows x targets x K, `checkAgainstCatalog`), minus those a resumed record
+ * already holds. A trained row's encoder is meta-trained once per distinct `trainingKey`, lazily, right
+ * before its first pending cell; baselines (untrained, pixels) train nothing.
+ *
+ * Determinism (what makes Resume equal an uninterrupted run): evaluation episodes are a pure function of
+ * the config's seed and K (`episodeSpecFor`); initial weights and training order are seeded by the config's
+ * seed, so a resumed run retrains the same weights and evaluates the same episodes.
+ *
+ * Cancel: the run stops at the next step boundary; the compute call in flight is abandoned (its result is
+ * ignored; the engine has no abort), so the page is free within a moment. Finished cells are kept.
+ */
+
+import * as Comlink from 'comlink';
+import {
+  checkAgainstCatalog,
+  episodeSpecFor,
+  isBaseline,
+  parseSourceKey,
+  type Catalog,
+  type PlannedCell,
+  type RunConfig,
+} from '../../core/config';
+import {
+  chanceAccuracy,
+  datasetsUsed,
+  finishRun,
+  newRunRecord,
+  pendingCells,
+  resumable,
+  withCell,
+  type CellResult,
+  type RunEnvironment,
+  type RunRecord,
+} from '../../core/results';
+import type { CellProgress, CellRequest, CellResult as EngineCell } from '../../engine/fewshot/cell';
+import type { EncoderConfig, EncoderWeights } from '../../engine/fewshot/encoders/types';
+import type { TrainProgress, TrainRequest, TrainResult } from '../../engine/fewshot/train';
+
+/** What the orchestrator needs from the workers (the compute worker's API and the data worker's run store). */
+export interface RunHost {
+  evaluateCell(req: CellRequest, onProgress?: (p: CellProgress) => void): Promise<EngineCell>;
+  trainEncoder(req: TrainRequest, onProgress?: (p: TrainProgress) => void): Promise<TrainResult>;
+  saveRecord(record: RunRecord): Promise<void>;
+}
+
+export type RunPhase = 'plan' | 'train' | 'embed' | 'episodes' | 'done' | 'cancelled' | 'failed';
+
+export interface RunProgress {
+  phase: RunPhase;
+  /** One line for people. */
+  text: string;
+  cellsDone: number;
+  cellsTotal: number;
+  /** The cell or training in progress. */
+  cell?: string;
+  step?: number;
+  steps?: number;
+}
+
+export interface RunCallbacks {
+  onRecord?(record: RunRecord): void;
+  onProgress?(p: RunProgress): void;
+}
+
+export interface RunArgs {
+  config: RunConfig;
+  catalog: Catalog;
+  environment: RunEnvironment;
+  /** A persisted record to continue (Resume); its config must equal `config` (same hash). */
+  resume?: RunRecord;
+  /** Id and clock for a new record (tests pass fixed ones). */
+  id?: string;
+  now?: () => Date;
+}
+
+class Cancelled extends Error {
+  constructor() {
+    super('cancelled');
+  }
+}
+
+/** The encoder of a row: trained rows use the config's encoder, baselines the untrained or pixel one. */
+export function encoderForRow(config: RunConfig, source: string, trained: boolean): EncoderConfig {
+  const spec = parseSourceKey(source);
+  const base = { inputSize: config.resolution, channels: 3 as const };
+  if (spec?.kind === 'pixels') return { name: 'pixels', ...base };
+  if (config.encoder === 'resnet12') return { name: 'resnet12', ...base, seed: config.seed };
+  // conv4 at its seeded init is `conv4-untrained` (frozen); trained weights go to `conv4`.
+  return { name: trained ? 'conv4' : 'conv4-untrained', ...base, seed: config.seed };
+}
+
+/** The run record's cell from the engine's result. */
+export function toCellResult(config: RunConfig, planned: PlannedCell, r: EngineCell): CellResult {
+  const metric = (s: EngineCell['accuracy']): CellResult['accuracy'] => ({ mean: s.mean, ci95: s.ci95, std: s.std });
+  return {
+    source: planned.source,
+    target: { ...planned.target },
+    k: planned.k,
+    n: planned.evaluation.way,
+    q: config.mode === 'variable' ? 0 : config.query,
+    episodes: r.episodes,
+    accuracy: metric(r.accuracy),
+    auroc: metric(r.auroc),
+    perClassAccuracy: r.perClass.map((c) => ({ value: c.value, name: c.name, accuracy: c.accuracy })),
+    chance: chanceAccuracy(config.mode, planned.evaluation),
+    timings: {
+      loadMs: r.timings.loadMs,
+      compileMs: 0,
+      warmupMs: r.timings.embedWarmupMs,
+      embedMs: r.timings.embedMs,
+      episodesMs: r.timings.episodesMs,
+    },
+    perEpisode: { accuracy: r.perEpisode.accuracy.slice(), auroc: r.perEpisode.auroc.slice() },
+  };
+}
+
+function newId(): string {
+  return globalThis.crypto?.randomUUID?.() ?? `run-${Date.now()}-${Math.floor(Math.random() * 1e9)}`;
+}
+
+function label(p: PlannedCell): string {
+  return `${p.source} → ${p.target.dataset}/${p.target.task}, K=${p.k}`;
+}
+
+/** One run (or resumed run) in progress. `done` settles with the final record (status done/cancelled/failed). */
+export class RunJob {
+  readonly done: Promise<RunRecord>;
+  private cancelled = false;
+  private wake: () => void = () => undefined;
+  private readonly cancelSignal: Promise<never>;
+  private record!: RunRecord;
+
+  constructor(
+    private readonly host: RunHost,
+    private readonly args: RunArgs,
+    private readonly cb: RunCallbacks = {},
+  ) {
+    this.cancelSignal = new Promise<never>((_, reject) => {
+      this.wake = () => reject(new Cancelled());
+    });
+    this.cancelSignal.catch(() => undefined);
+    this.done = this.run();
+  }
+
+  /** Stop at the next boundary; the call in flight is abandoned. Finished cells stay in the record. */
+  cancel(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    this.wake();
+  }
+
+  get current(): RunRecord {
+    return this.record;
+  }
+
+  private throwIfCancelled(): void {
+    if (this.cancelled) throw new Cancelled();
+  }
+
+  /** A worker call that a Cancel abandons at once. */
+  private async call<T>(p: Promise<T>): Promise<T> {
+    this.throwIfCancelled();
+    return Promise.race([p, this.cancelSignal]);
+  }
+
+  private async run(): Promise<RunRecord> {
+    const { config, catalog, environment } = this.args;
+    const now = this.args.now ?? (() => new Date());
+    const check = checkAgainstCatalog(config, catalog);
+    if (!check.ok) {
+      const errors = check.issues.filter((i) => i.severity === 'error').map((i) => i.message);
+      throw new Error(`The config cannot run: ${errors.join('; ')}`);
+    }
+    if (this.args.resume) {
+      const ok = resumable(this.args.resume, config, catalog);
+      if (!ok.ok) throw new Error(`Cannot resume run ${this.args.resume.id}: ${ok.reasons.join('; ')}`);
+      this.record = { ...this.args.resume, status: 'running' };
+      delete this.record.error;
+    } else {
+      this.record = newRunRecord({
+        id: this.args.id ?? newId(),
+        createdAt: now().toISOString(),
+        config,
+        environment,
+        datasets: datasetsUsed(check.cells, catalog),
+      });
+    }
+    const t0 = performance.now();
+    const before = this.record.timings.totalMs;
+    const total = check.cells.length;
+    const todo = pendingCells(check.cells, this.record);
+    const progress = (p: Omit<RunProgress, 'cellsDone' | 'cellsTotal'>): void =>
+      this.cb.onProgress?.({ ...p, cellsDone: this.record.cells.length, cellsTotal: total });
+    const elapsed = (): number => before + (performance.now() - t0);
+
+    try {
+      await this.host.saveRecord(this.record);
+      this.cb.onRecord?.(this.record);
+      const weights = new Map<string, EncoderWeights | undefined>();
+      for (const cell of todo) {
+        this.throwIfCancelled();
+        const spec = parseSourceKey(cell.source);
+        const trained = !!spec && !isBaseline(spec) && cell.trainingKey !== null;
+        let w: EncoderWeights | undefined;
+        if (trained && config.training.steps > 0) {
+          const key = cell.trainingKey as string;
+          if (!weights.has(key)) weights.set(key, await this.train(cell, progress));
+          w = weights.get(key);
+        }
+        const result = await this.evaluate(cell, trained, w, progress);
+        this.record = withCell(this.record, result);
+        this.record = { ...this.record, timings: { ...this.record.timings, totalMs: elapsed() } };
+        await this.host.saveRecord(this.record);
+        this.cb.onRecord?.(this.record);
+        progress({ phase: 'episodes', text: `Finished ${label(cell)}`, cell: cell.key });
+      }
+      this.record = finishRun(this.record, 'done', elapsed());
+      progress({ phase: 'done', text: `Done: ${this.record.cells.length} of ${total} cells.` });
+    } catch (e) {
+      if (e instanceof Cancelled) {
+        this.record = finishRun(this.record, 'cancelled', elapsed());
+        progress({
+          phase: 'cancelled',
+          text: `Cancelled: ${this.record.cells.length} of ${total} cells kept; Resume continues.`,
+        });
+      } else {
+        const msg = e instanceof Error ? e.message : String(e);
+        this.record = finishRun(this.record, 'failed', elapsed(), msg);
+        progress({ phase: 'failed', text: `Failed: ${msg}` });
+      }
+    }
+    await this.host.saveRecord(this.record);
+    this.cb.onRecord?.(this.record);
+    return this.record;
+  }
+
+  private async train(
+    cell: PlannedCell,
+    progress: (p: Omit<RunProgress, 'cellsDone' | 'cellsTotal'>) => void,
+  ): Promise<EncoderWeights> {
+    const { config } = this.args;
+    const b = config.training;
+    const what = `${cell.source} for ${cell.target.dataset} (${cell.sourceTasks.length} source tasks)`;
+    progress({ phase: 'train', text: `Training ${what}: starting`, cell: cell.key, step: 0, steps: b.steps });
+    let live = true;
+    const onStep = Comlink.proxy((p: TrainProgress) => {
+      if (!live || this.cancelled) return;
+      const val = p.valAccuracy !== undefined ? `, val acc ${(100 * p.valAccuracy).toFixed(1)}%` : '';
+      progress({
+        phase: 'train',
+        text: `Training ${what}: step ${p.step} of ${p.steps}, loss ${p.loss.toFixed(3)}${val}`,
+        cell: cell.key,
+        step: p.step,
+        steps: p.steps,
+      });
+    });
+    try {
+      const r = await this.call(
+        this.host.trainEncoder(
+          {
+            encoder: encoderForRow(config, cell.source, true),
+            sources: cell.sourceTasks.map((t) => ({ datasetId: t.datasetId, taskName: t.taskName })),
+            steps: b.steps,
+            way: b.way,
+            shot: b.shot,
+            query: b.query,
+            lr: b.lr,
+            seed: config.seed,
+            valEvery: b.valEvery,
+          },
+          onStep,
+        ),
+      );
+      this.record = {
+        ...this.record,
+        timings: { ...this.record.timings, trainMs: this.record.timings.trainMs + r.timings.totalMs },
+      };
+      return r.weights;
+    } finally {
+      live = false;
+    }
+  }
+
+  private async evaluate(
+    cell: PlannedCell,
+    trained: boolean,
+    weights: EncoderWeights | undefined,
+    progress: (p: Omit<RunProgress, 'cellsDone' | 'cellsTotal'>) => void,
+  ): Promise<CellResult> {
+    const { config } = this.args;
+    let live = true;
+    const onStep = Comlink.proxy((p: CellProgress) => {
+      if (!live || this.cancelled) return;
+      const what = p.phase === 'embed' ? 'embedding images' : 'episodes';
+      progress({ phase: p.phase, text: `${label(cell)}: ${what} ${p.done} of ${p.total}`, cell: cell.key });
+    });
+    progress({ phase: 'embed', text: `${label(cell)}: starting`, cell: cell.key });
+    try {
+      const r = await this.call(
+        this.host.evaluateCell(
+          {
+            datasetId: cell.target.dataset,
+            taskName: cell.target.task,
+            split: config.evalSplit,
+            spec: episodeSpecFor(config, cell.k),
+            episodes: config.episodes,
+            encoder: encoderForRow(config, cell.source, trained && weights !== undefined),
+            ...(weights ? { weights } : {}),
+          },
+          onStep,
+        ),
+      );
+      return toCellResult(config, cell, r);
+    } finally {
+      live = false;
+    }
+  }
+}
+
+/** Start a run (or resume one); see RunJob. */
+export function startRun(host: RunHost, args: RunArgs, callbacks: RunCallbacks = {}): RunJob {
+  return new RunJob(host, args, callbacks);
+}

@@ -1,0 +1,385 @@
+/**
+ * The "Run" section: the default config for the running backend over the stored datasets, a few editable
+ * fields, Run / Cancel / Resume, progress, the matrix, and exports (JSON, CSV, share link).
+ */
+
+import {
+  configHash,
+  defaultConfig,
+  sourceKey,
+  targetKey,
+  validateConfig,
+  type Catalog,
+  type RunConfig,
+  type SourceSpec,
+} from '../../core/config';
+import { recordToCSV, recordToJSON, resumable, type RunEnvironment, type RunRecord } from '../../core/results';
+import { encodeShareLink, sharePayloadFromRecord } from '../../core/share';
+import { h } from '../dom';
+import { errorText } from '../format';
+import type { Workers } from '../workers';
+import { loadCatalog } from './catalog';
+import { renderMatrices, type MatrixMetric } from './matrix';
+import { startRun, type RunJob, type RunProgress } from './orchestrator';
+
+const BASE_SOURCES: SourceSpec[] = [{ kind: 'all-except-target' }, { kind: 'untrained' }, { kind: 'pixels' }];
+
+function numberField(id: string, label: string, value: number, min: number, max: number): HTMLInputElement {
+  return h('input', { id, type: 'number', min, max, step: 1, value, 'aria-label': label, 'data-testid': id });
+}
+
+function download(name: string, type: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = h('a', { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Build the Run section into `body`; resolves once the defaults are shown. */
+export async function runPanel(w: Workers, body: HTMLElement, env: RunEnvironment | undefined): Promise<void> {
+  if (!env) {
+    body.replaceChildren(h('p', { class: 'error' }, 'No backend: the benchmark cannot run.'));
+    return;
+  }
+  let catalog: Catalog = await loadCatalog(w.data);
+  let base = defaultConfig(env.backend, catalog);
+  let config: RunConfig = base;
+  /** What the form edits: the fields it does not show come from here (the defaults, or a resumed run's config). */
+  let template: RunConfig = base;
+  let record: RunRecord | undefined;
+  let resumeFrom: RunRecord | undefined;
+  let job: RunJob | undefined;
+  let metric: MatrixMetric = 'accuracy';
+
+  // ---- the form ----
+  const kField = h('input', {
+    id: 'run-k',
+    type: 'text',
+    value: '',
+    'aria-label': 'K values (comma-separated)',
+    'data-testid': 'run-k',
+    size: 8,
+  });
+  const epField = numberField('run-episodes', 'Episodes per cell', 0, 1, 10_000);
+  const seedField = numberField('run-seed', 'Seed', 0, 0, 0xffffffff);
+  const stepsField = numberField('run-steps', 'Training steps', 0, 0, 1_000_000);
+  const sourceBox = h('fieldset', { class: 'run-sources' }, h('legend', {}, 'Sources (rows)'));
+  const targetBox = h('fieldset', { class: 'run-targets' }, h('legend', {}, 'Targets (columns)'));
+  const issues = h('ul', { class: 'run-issues', 'data-testid': 'run-issues' });
+  const summary = h('p', { class: 'run-summary', 'data-testid': 'run-summary' });
+
+  const runBtn = h('button', { type: 'button', 'data-testid': 'run-start' }, 'Run');
+  const cancelBtn = h('button', { type: 'button', 'data-testid': 'run-cancel', disabled: true }, 'Cancel');
+  const resumeBtn = h('button', { type: 'button', 'data-testid': 'run-resume', disabled: true }, 'Resume');
+  const defaultsBtn = h('button', { type: 'button', 'data-testid': 'run-defaults' }, 'Defaults');
+  const jsonBtn = h('button', { type: 'button', 'data-testid': 'run-export-json', disabled: true }, 'Export JSON');
+  const csvBtn = h('button', { type: 'button', 'data-testid': 'run-export-csv', disabled: true }, 'Export CSV');
+  const shareBtn = h('button', { type: 'button', 'data-testid': 'run-share', disabled: true }, 'Share link');
+  const shareOut = h('input', {
+    type: 'text',
+    readonly: true,
+    class: 'share-link',
+    'aria-label': 'Share link',
+    'data-testid': 'run-share-link',
+    hidden: true,
+  });
+  const bar = h('progress', { max: 1, value: 0, 'aria-label': 'Run progress', 'data-testid': 'run-bar' });
+  const progressText = h('p', { 'data-testid': 'run-progress', role: 'status' }, 'Idle.');
+  const matrixBox = h('div', { class: 'run-matrix', 'data-testid': 'run-matrix' });
+  const metricSwitch = h(
+    'fieldset',
+    { class: 'metric-switch' },
+    h('legend', {}, 'Metric'),
+    ...(['accuracy', 'auroc'] as const).map((m) => {
+      const r = h('input', {
+        type: 'radio',
+        name: 'run-metric',
+        value: m,
+        checked: m === metric,
+        'data-testid': `metric-${m}`,
+      });
+      r.addEventListener('change', () => {
+        if (r.checked) {
+          metric = m;
+          drawMatrix();
+        }
+      });
+      return h('label', {}, r, m === 'accuracy' ? ' Accuracy' : ' AUROC');
+    }),
+  );
+
+  function fillForm(c: RunConfig): void {
+    kField.value = c.shots.join(',');
+    epField.value = String(c.episodes);
+    seedField.value = String(c.seed);
+    stepsField.value = String(c.training.steps);
+    const srcKeys = new Set(c.sources.map(sourceKey));
+    const allSources = [...BASE_SOURCES, ...c.sources.filter((s) => !BASE_SOURCES.some((b) => b.kind === s.kind))];
+    sourceBox.replaceChildren(
+      h('legend', {}, 'Sources (rows)'),
+      ...allSources.map((s) => {
+        const key = sourceKey(s);
+        const box = h('input', {
+          type: 'checkbox',
+          value: key,
+          checked: srcKeys.has(key),
+          'data-testid': 'run-source',
+          'data-source': key,
+        });
+        box.addEventListener('change', onEdit);
+        return h('label', {}, box, ` ${key}`);
+      }),
+    );
+    const tgtKeys = new Set(c.targets.map(targetKey));
+    const allTargets = catalog.flatMap((d) => d.tasks.map((t) => ({ dataset: d.id, task: t.name, domain: d.domain })));
+    targetBox.replaceChildren(
+      h('legend', {}, 'Targets (columns)'),
+      ...allTargets.map((t) => {
+        const key = targetKey(t);
+        const box = h('input', {
+          type: 'checkbox',
+          value: key,
+          checked: tgtKeys.has(key),
+          'data-testid': 'run-target',
+          'data-target': key,
+          'data-domain': t.domain,
+        });
+        box.addEventListener('change', onEdit);
+        return h('label', { title: t.domain }, box, ` ${key}`);
+      }),
+    );
+  }
+
+  /** The config the form describes, or the validator's errors. */
+  function readForm(): { ok: true; config: RunConfig } | { ok: false; errors: string[] } {
+    const shots = kField.value
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0)
+      .map(Number);
+    const steps = Number(stepsField.value);
+    const checked = (box: HTMLElement): string[] =>
+      [...box.querySelectorAll<HTMLInputElement>('input[type=checkbox]')].filter((b) => b.checked).map((b) => b.value);
+    const srcKeys = new Set(checked(sourceBox));
+    const tgtKeys = new Set(checked(targetBox));
+    const allSources = [...template.sources, ...BASE_SOURCES];
+    const sources = allSources.filter(
+      (s, i) => srcKeys.has(sourceKey(s)) && allSources.findIndex((x) => sourceKey(x) === sourceKey(s)) === i,
+    );
+    // The template's targets keep their order; others follow in catalog order.
+    const targets = [
+      ...template.targets,
+      ...catalog.flatMap((d) => d.tasks.map((t) => ({ dataset: d.id, task: t.name }))),
+    ].filter((t, i, all) => tgtKeys.has(targetKey(t)) && all.findIndex((x) => targetKey(x) === targetKey(t)) === i);
+    const candidate = {
+      ...template,
+      sources,
+      targets,
+      shots,
+      episodes: Number(epField.value),
+      seed: Number(seedField.value),
+      training: {
+        ...template.training,
+        steps,
+        valEvery: Number.isInteger(steps) && steps >= 0 ? Math.min(base.training.valEvery, steps) : 0,
+      },
+    };
+    const v = validateConfig(candidate);
+    return v.ok
+      ? { ok: true, config: v.config }
+      : { ok: false, errors: v.errors.map((e) => `${e.path || 'config'}: expected ${e.expected}, found ${e.found}`) };
+  }
+
+  function onEdit(): void {
+    const r = readForm();
+    if (r.ok) {
+      config = r.config;
+      issues.replaceChildren();
+      runBtn.disabled = job !== undefined;
+      if (record && record.configHash !== configHash(config)) record = undefined;
+      drawMatrix();
+    } else {
+      issues.replaceChildren(...r.errors.map((e) => h('li', { class: 'error' }, e)));
+      runBtn.disabled = true;
+    }
+  }
+
+  function drawMatrix(): void {
+    const focused = (document.activeElement as HTMLElement | null)?.dataset?.cell;
+    try {
+      const shown = record ?? (resumeFrom && resumeFrom.configHash === configHash(config) ? resumeFrom : undefined);
+      const c = shown ? shown.config : config;
+      matrixBox.replaceChildren(renderMatrices({ config: c, catalog, record: shown, metric }));
+      summary.textContent = shown
+        ? `Run ${shown.id.slice(0, 8)}: ${shown.status}, ${shown.cells.length} cells, config ${shown.configHash}.`
+        : `Config ${configHash(config)}: ${config.sources.length} sources x ${config.targets.length} targets x ${config.shots.length} K.`;
+    } catch (e) {
+      matrixBox.replaceChildren(h('p', { class: 'error' }, `Matrix error: ${errorText(e)}`));
+    }
+    if (focused) matrixBox.querySelector<HTMLElement>(`[data-cell="${CSS.escape(focused)}"]`)?.focus();
+  }
+
+  function setRunning(running: boolean): void {
+    runBtn.disabled = running;
+    cancelBtn.disabled = !running;
+    resumeBtn.disabled = running || !resumeFrom;
+    defaultsBtn.disabled = running;
+    const done = !running && !!record && record.cells.length > 0;
+    jsonBtn.disabled = !done;
+    csvBtn.disabled = !done;
+    shareBtn.disabled = !done;
+    body.dataset.running = running ? 'true' : 'false';
+  }
+
+  function onProgress(p: RunProgress): void {
+    progressText.textContent = p.text;
+    bar.value = p.cellsTotal > 0 ? p.cellsDone / p.cellsTotal : 0;
+    body.dataset.phase = p.phase;
+  }
+
+  async function launch(cfg: RunConfig, resume?: RunRecord): Promise<void> {
+    record = resume;
+    resumeFrom = undefined;
+    shareOut.hidden = true;
+    setRunning(true);
+    body.dataset.status = 'running';
+    progressText.textContent = resume ? `Resuming run ${resume.id.slice(0, 8)}…` : 'Starting…';
+    const started = startRun(
+      {
+        evaluateCell: (req, cb) => w.compute.evaluateCell(req, cb),
+        trainEncoder: (req, cb) => w.compute.trainEncoder(req, cb),
+        saveRecord: (r) => w.data.putRun(r),
+      },
+      { config: cfg, catalog, environment: env as RunEnvironment, ...(resume ? { resume } : {}) },
+      {
+        onRecord: (r) => {
+          record = r;
+          drawMatrix();
+        },
+        onProgress,
+      },
+    );
+    job = started;
+    try {
+      const final = await started.done;
+      record = final;
+      resumeFrom = final.status === 'done' ? undefined : final;
+      body.dataset.status = final.status;
+    } catch (e) {
+      progressText.textContent = `Run error: ${errorText(e)}`;
+      body.dataset.status = 'error';
+    } finally {
+      job = undefined;
+      setRunning(false);
+      drawMatrix();
+    }
+  }
+
+  runBtn.addEventListener('click', () => {
+    const r = readForm();
+    if (!r.ok) return;
+    config = r.config;
+    void launch(config);
+  });
+  cancelBtn.addEventListener('click', () => {
+    progressText.textContent = 'Cancelling…';
+    job?.cancel();
+  });
+  resumeBtn.addEventListener('click', () => {
+    const from = resumeFrom;
+    if (!from) return;
+    const ok = resumable(from, from.config, catalog);
+    if (!ok.ok) {
+      progressText.textContent = `Cannot resume: ${ok.reasons.join('; ')}`;
+      return;
+    }
+    config = from.config;
+    template = from.config;
+    fillForm(config);
+    void launch(from.config, from);
+  });
+  defaultsBtn.addEventListener('click', () => {
+    void (async () => {
+      catalog = await loadCatalog(w.data);
+      base = defaultConfig(env.backend, catalog);
+      config = base;
+      template = base;
+      record = undefined;
+      fillForm(config);
+      onEdit();
+    })();
+  });
+  jsonBtn.addEventListener('click', () => {
+    if (record) download(`protobench-${record.id}.json`, 'application/json', recordToJSON(record, { indent: 1 }));
+  });
+  csvBtn.addEventListener('click', () => {
+    if (record) download(`protobench-${record.id}.csv`, 'text/csv', recordToCSV(record));
+  });
+  shareBtn.addEventListener('click', () => {
+    if (!record) return;
+    void encodeShareLink(sharePayloadFromRecord(record)).then(
+      (fragment) => {
+        shareOut.value = `${location.origin}${location.pathname}#${fragment}`;
+        shareOut.hidden = false;
+        shareOut.select();
+      },
+      (e: unknown) => {
+        progressText.textContent = `Share link error: ${errorText(e)}`;
+      },
+    );
+  });
+  for (const f of [kField, epField, seedField, stepsField]) f.addEventListener('input', onEdit);
+
+  body.replaceChildren(
+    h(
+      'form',
+      { class: 'run-form', 'data-testid': 'run-form' },
+      h(
+        'div',
+        { class: 'run-fields' },
+        h('label', {}, 'K values ', kField),
+        h('label', {}, 'Episodes ', epField),
+        h('label', {}, 'Seed ', seedField),
+        h('label', {}, 'Training steps ', stepsField),
+      ),
+      sourceBox,
+      targetBox,
+      h(
+        'p',
+        { class: 'run-fixed' },
+        `Backend ${env.backend}: encoder ${base.encoder}, ${base.resolution}x${base.resolution}, ${base.mode} episodes, Q = ${base.query}, split ${base.evalSplit}, training ${base.training.way}-way ${base.training.shot}-shot (lr ${base.training.lr}).`,
+      ),
+      issues,
+    ),
+    h('div', { class: 'run-buttons' }, runBtn, cancelBtn, resumeBtn, defaultsBtn, jsonBtn, csvBtn, shareBtn),
+    shareOut,
+    bar,
+    progressText,
+    summary,
+    metricSwitch,
+    matrixBox,
+  );
+  fillForm(config);
+
+  // A run left unfinished (cancelled, failed, or a closed tab) can be resumed.
+  try {
+    const runs = await w.data.listRuns();
+    const last = runs.find((r) => r.status !== 'done');
+    if (last) {
+      const rec = await w.data.getRun(last.id);
+      if (rec && resumable(rec, rec.config, catalog).ok) {
+        resumeFrom = rec;
+        config = rec.config;
+        template = rec.config;
+        fillForm(config);
+        progressText.textContent = `Run ${rec.id.slice(0, 8)} (${rec.status}, ${rec.cells.length} cells) can be resumed.`;
+      }
+    }
+  } catch (e) {
+    progressText.textContent = `Could not read stored runs: ${errorText(e)}`;
+  }
+  setRunning(false);
+  onEdit();
+}
