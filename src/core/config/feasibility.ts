@@ -11,6 +11,7 @@
  */
 
 import type { ClassCount } from '../class-counts';
+import { describeSpec } from '../sampling/describe';
 import { VARIABLE_EPISODE_CONFIG } from '../sampling/variable';
 import type { EpisodeMode } from '../sampling/types';
 import type { SplitName } from '../types';
@@ -64,17 +65,6 @@ function split(ok: readonly CountedClass[], short: readonly CountedClass[]): str
   return `(${parts.join('; ')})`;
 }
 
-function describe(p: ProtocolAt): string {
-  switch (p.mode) {
-    case 'fixed':
-      return `fixed ${p.way}-way ${p.shot}-shot ${p.query}-query`;
-    case 'medimeta':
-      return `medimeta ${p.shot}-shot ${p.query}-query`;
-    case 'variable':
-      return 'variable-way variable-shot';
-  }
-}
-
 export function feasibility(task: CatalogTask, p: ProtocolAt, splitSize?: number): Feasibility {
   const multilabel = task.target === 'MULTILABEL_CLASSIFICATION';
   const counts: CountedClass[] = task.classCounts.map((c: ClassCount) => ({
@@ -83,7 +73,7 @@ export function feasibility(task: CatalogTask, p: ProtocolAt, splitSize?: number
     count: c.counts[p.split],
     ...(multilabel && splitSize !== undefined ? { negatives: Math.max(0, splitSize - c.counts[p.split]) } : {}),
   }));
-  const what = `${describe(p)} on the ${p.split} split`;
+  const what = `${describeSpec(p)} on the ${p.split} split`;
   const refuse = (message: string, eligible: CountedClass[] = [], dropped: CountedClass[] = counts): Feasibility => ({
     runnable: false,
     multilabel,

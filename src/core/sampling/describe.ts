@@ -7,7 +7,9 @@ import { taskKey } from './class-pools';
 import type { ClassCount, EpisodeSpec, TaskView } from './types';
 
 /** "fixed 5-way 5-shot 15-query", "medimeta 5-shot 10-query", "variable-way variable-shot". */
-export function describeSpec(spec: EpisodeSpec): string {
+export function describeSpec(
+  spec: Pick<EpisodeSpec, 'mode'> & { way?: number; shot?: number; query?: number },
+): string {
   switch (spec.mode) {
     case 'fixed':
       return `fixed ${spec.way}-way ${spec.shot}-shot ${spec.query}-query`;
