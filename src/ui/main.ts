@@ -6,6 +6,8 @@ import { backendChooser, backendReport } from './backend-panel';
 import { catalog } from './catalog';
 import { importPanel } from './import-panel';
 import { runPanel } from './run/panel';
+import { loadCatalog } from './run/catalog';
+import { mountSharedView } from './run/shared-view';
 import { h } from './dom';
 import { bytes, errorText } from './format';
 import { startWorkers, type Workers } from './workers';
@@ -36,6 +38,8 @@ async function main(): Promise<void> {
   const storeSec = section('Storage', 'storage');
   const runSec = section('Run', 'run');
   app.append(backendSec.el, runSec.el, dataSec.el, importSec.el, storeSec.el);
+  // A share link (#r=v1.…): decoded and shown read-only above everything else.
+  const sharedLocal = mountSharedView(app);
 
   const workers = await startWorkers();
   // Tests and benchmarks drive the same workers the page uses.
@@ -48,6 +52,7 @@ async function main(): Promise<void> {
   importPanel(workers, importSec.body, refresh);
   const dataDone = showData(workers, dataSec.body, catalogBody, refresh);
   await Promise.allSettled([backendDone, dataDone]);
+  sharedLocal(() => loadCatalog(workers.data));
   document.body.dataset.ready = 'true';
   // The benchmark needs both: the backend that runs it and the datasets it reads.
   try {
