@@ -6,6 +6,7 @@
  * Text only, built with h().
  */
 
+import { cellColours } from './colours';
 import {
   cellKey,
   checkAgainstCatalog,
@@ -71,10 +72,6 @@ export function isInDomain(source: SourceSpec, column: MatrixColumn, catalog: Ca
 }
 
 /** 0 at chance (or below), 1 at a perfect score. */
-function strength(value: number, chance: number): number {
-  if (!Number.isFinite(value) || !Number.isFinite(chance) || chance >= 1) return 0;
-  return Math.min(1, Math.max(0, (value - chance) / (1 - chance)));
-}
 
 export interface MatrixOptions {
   config: RunConfig;
@@ -133,13 +130,13 @@ export function renderMatrices(o: MatrixOptions): HTMLElement {
         if (cell) {
           const s = o.metric === 'accuracy' ? cell.accuracy : cell.auroc;
           const chance = o.metric === 'accuracy' ? cell.chance : CHANCE_AUROC;
-          const t = strength(s.mean, chance);
           td.dataset.state = 'done';
           td.dataset.mean = String(s.mean);
           td.dataset.ci = String(s.ci95);
           td.title = describeCell(cell, row.label, inDomain);
-          td.style.setProperty('background-color', `hsl(205 70% ${(96 - 56 * t).toFixed(1)}%)`);
-          td.style.setProperty('color', t > 0.55 ? '#fff' : '#111');
+          const colours = cellColours(s.mean, chance);
+          td.style.setProperty('background-color', colours.fill);
+          td.style.setProperty('color', colours.text);
           td.append(h('span', { class: 'value' }, meanCi(s)));
         } else if (planned.has(key)) {
           td.dataset.state = 'pending';

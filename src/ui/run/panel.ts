@@ -13,14 +13,24 @@ import {
   type RunConfig,
   type SourceSpec,
 } from '../../core/config';
-import { recordToCSV, recordToJSON, resumable, type RunEnvironment, type RunRecord } from '../../core/results';
+import {
+  matrixLayout,
+  recordToCSV,
+  recordToJSON,
+  resumable,
+  type RunEnvironment,
+  type RunRecord,
+} from '../../core/results';
 import { encodeShareLink, sharePayloadFromRecord } from '../../core/share';
 import { h } from '../dom';
 import { errorText } from '../format';
 import type { Workers } from '../workers';
 import { loadCatalog } from './catalog';
+import { downloadBlob, imageName, matrixSvg, svgText, svgToPng } from './export-image';
+import { runHistory } from './history';
 import { renderMatrices, type MatrixMetric } from './matrix';
 import { startRun, type RunJob, type RunProgress } from './orchestrator';
+import { renderShotCurve } from './shot-curve';
 
 const BASE_SOURCES: SourceSpec[] = [{ kind: 'all-except-target' }, { kind: 'untrained' }, { kind: 'pixels' }];
 
@@ -52,6 +62,8 @@ export async function runPanel(w: Workers, body: HTMLElement, env: RunEnvironmen
   let resumeFrom: RunRecord | undefined;
   let job: RunJob | undefined;
   let metric: MatrixMetric = 'accuracy';
+  /** The shot curve's source row (default: the first). */
+  let curveRow: string | undefined;
 
   // ---- the form ----
   const kField = h('input', {
@@ -77,6 +89,19 @@ export async function runPanel(w: Workers, body: HTMLElement, env: RunEnvironmen
   const jsonBtn = h('button', { type: 'button', 'data-testid': 'run-export-json', disabled: true }, 'Export JSON');
   const csvBtn = h('button', { type: 'button', 'data-testid': 'run-export-csv', disabled: true }, 'Export CSV');
   const shareBtn = h('button', { type: 'button', 'data-testid': 'run-share', disabled: true }, 'Share link');
+  const svgBtn = h('button', { type: 'button', 'data-testid': 'run-export-svg', disabled: true }, 'Export SVG');
+  const pngBtn = h('button', { type: 'button', 'data-testid': 'run-export-png', disabled: true }, 'Export PNG');
+  const curveBox = h('div', { class: 'run-curve', 'data-testid': 'run-curve' });
+  const history = runHistory(
+    w.data,
+    (id) => openRun(id),
+    (id) => {
+      if (record?.id === id) record = undefined;
+      if (resumeFrom?.id === id) resumeFrom = undefined;
+      setRunning(job !== undefined);
+      drawMatrix();
+    },
+  );
   const shareOut = h('input', {
     type: 'text',
     readonly: true,
@@ -212,6 +237,19 @@ export async function runPanel(w: Workers, body: HTMLElement, env: RunEnvironmen
       const shown = record ?? (resumeFrom && resumeFrom.configHash === configHash(config) ? resumeFrom : undefined);
       const c = shown ? shown.config : config;
       matrixBox.replaceChildren(renderMatrices({ config: c, catalog, record: shown, metric }));
+      curveBox.replaceChildren(
+        renderShotCurve({
+          config: c,
+          catalog,
+          record: shown,
+          metric,
+          row: curveRow,
+          onRow: (key) => {
+            curveRow = key;
+            drawMatrix();
+          },
+        }),
+      );
       summary.textContent = shown
         ? `Run ${shown.id.slice(0, 8)}: ${shown.status}, ${shown.cells.length} cells, config ${shown.configHash}.`
         : `Config ${configHash(config)}: ${config.sources.length} sources x ${config.targets.length} targets x ${config.shots.length} K.`;
@@ -230,6 +268,8 @@ export async function runPanel(w: Workers, body: HTMLElement, env: RunEnvironmen
     jsonBtn.disabled = !done;
     csvBtn.disabled = !done;
     shareBtn.disabled = !done;
+    svgBtn.disabled = !done;
+    pngBtn.disabled = !done;
     body.dataset.running = running ? 'true' : 'false';
   }
 
@@ -274,6 +314,44 @@ export async function runPanel(w: Workers, body: HTMLElement, env: RunEnvironmen
       job = undefined;
       setRunning(false);
       drawMatrix();
+      void history.refresh(record?.id);
+    }
+  }
+
+  /** Show a stored run (read-only), with Resume if it is unfinished. */
+  async function openRun(id: string): Promise<void> {
+    if (job) return;
+    const rec = await w.data.getRun(id);
+    if (!rec) {
+      progressText.textContent = `Run ${id.slice(0, 8)} is no longer stored.`;
+      return;
+    }
+    const ok = rec.status === 'done' ? undefined : resumable(rec, rec.config, catalog);
+    resumeFrom = ok?.ok ? rec : undefined;
+    record = rec;
+    config = rec.config;
+    template = rec.config;
+    fillForm(config);
+    issues.replaceChildren();
+    shareOut.hidden = true;
+    body.dataset.status = rec.status;
+    body.dataset.shown = rec.id;
+    progressText.textContent =
+      `Showing run ${rec.id.slice(0, 8)} (${rec.status}, ${rec.cells.length} cells)` +
+      (resumeFrom ? '; it can be resumed.' : ok && !ok.ok ? `; cannot resume: ${ok.reasons.join('; ')}` : '.');
+    setRunning(false);
+    drawMatrix();
+  }
+
+  /** Each K's matrix of the shown record as SVG (or PNG). */
+  async function exportImages(kind: 'svg' | 'png'): Promise<void> {
+    const rec = record;
+    if (!rec) return;
+    for (const k of matrixLayout(rec.config, catalog).ks) {
+      const img = matrixSvg(rec, catalog, metric, k);
+      const name = imageName(rec, metric, k);
+      if (kind === 'svg') downloadBlob(`${name}.svg`, new Blob([svgText(img)], { type: 'image/svg+xml' }));
+      else downloadBlob(`${name}.png`, await svgToPng(img, 2));
     }
   }
 
@@ -317,6 +395,15 @@ export async function runPanel(w: Workers, body: HTMLElement, env: RunEnvironmen
   csvBtn.addEventListener('click', () => {
     if (record) download(`protobench-${record.id}.csv`, 'text/csv', recordToCSV(record));
   });
+  for (const [btn, kind] of [
+    [svgBtn, 'svg'],
+    [pngBtn, 'png'],
+  ] as const)
+    btn.addEventListener('click', () => {
+      void exportImages(kind).catch((e: unknown) => {
+        progressText.textContent = `Image export error: ${errorText(e)}`;
+      });
+    });
   shareBtn.addEventListener('click', () => {
     if (!record) return;
     void encodeShareLink(sharePayloadFromRecord(record)).then(
@@ -353,13 +440,27 @@ export async function runPanel(w: Workers, body: HTMLElement, env: RunEnvironmen
       ),
       issues,
     ),
-    h('div', { class: 'run-buttons' }, runBtn, cancelBtn, resumeBtn, defaultsBtn, jsonBtn, csvBtn, shareBtn),
+    h(
+      'div',
+      { class: 'run-buttons' },
+      runBtn,
+      cancelBtn,
+      resumeBtn,
+      defaultsBtn,
+      jsonBtn,
+      csvBtn,
+      svgBtn,
+      pngBtn,
+      shareBtn,
+    ),
     shareOut,
     bar,
     progressText,
     summary,
     metricSwitch,
     matrixBox,
+    curveBox,
+    history.element,
   );
   fillForm(config);
 
@@ -382,4 +483,5 @@ export async function runPanel(w: Workers, body: HTMLElement, env: RunEnvironmen
   }
   setRunning(false);
   onEdit();
+  await history.refresh();
 }
