@@ -160,6 +160,11 @@ test('the benchmark page runs a demo config, cancels, resumes to the same number
   await page.getByTestId('run-cancel').click();
   await expect(page.locator(runBody(page, 'cancelled'))).toBeAttached({ timeout: 10_000 });
   expect(Date.now() - t0).toBeLessThan(3_000);
+  // The worker itself stopped (the engine call was aborted): it answers at once, with no tensor left over.
+  const m0 = Date.now();
+  const mem = await page.evaluate(() => window.protobench.compute.memory());
+  expect(Date.now() - m0).toBeLessThan(1_000);
+  expect(mem.numTensors).toBeLessThan(50);
   const partial = await matrixCells(page);
   const kept = Object.values(partial).filter((c) => c.state === 'done').length;
   expect(kept).toBeGreaterThan(0);

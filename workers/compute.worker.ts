@@ -20,6 +20,7 @@ const api: ComputeApi = {
   evaluateCell: (req, onProgress) => service.evaluateCell(req, onProgress),
   predictEpisodes: (req) => service.predictEpisodes(req),
   trainEncoder: (req, onProgress) => service.trainEncoder(req, onProgress),
+  cancel: (token) => service.cancel(token),
   encoderInfo: (config) => service.encoderInfo(config),
   initialWeights: (config) => service.initialWeights(config),
   timeEmbedding: (config, batch, rounds) => service.timeEmbedding(config, batch, rounds),

@@ -6,6 +6,7 @@ import { initBackend } from './backends/select';
 import { gpuErrors } from './backends/webgpu';
 import { preprocess, toInt, uploadPixels } from './device-input';
 import type { BackendRequest, EnvironmentReport } from './environment';
+import { AbortRegistry, type AbortFlag } from './fewshot/abort';
 import { runCell, type CellProgress, type CellRequest, type CellResult, type EngineContext } from './fewshot/cell';
 import { createEncoder, encoderCost } from './fewshot/encoders/registry';
 import type { EncoderConfig, EncoderCost, EncoderWeights, WeightTensor } from './fewshot/encoders/types';
@@ -65,6 +66,7 @@ export interface MemoryReport {
 export class ComputeService {
   private env: EnvironmentReport | undefined;
   private source: ImageSource | undefined;
+  private readonly calls = new AbortRegistry();
 
   async init(requested: BackendRequest, opts: { wasmThreads?: number } = {}): Promise<EnvironmentReport> {
     if (this.env) {
@@ -171,18 +173,28 @@ export class ComputeService {
 
   /** One benchmark cell: plan, stream, embed once (the cache), evaluate every episode in blocks, summarise. */
   async evaluateCell(req: CellRequest, onProgress?: (p: CellProgress) => void): Promise<CellResult> {
-    return runCell(this.engine(), req, onProgress);
+    return this.calls.run(req.cancelToken, (flag) => runCell(this.engine(flag), req, onProgress));
   }
 
   /** The same episodes with every episode's predictions and scores (backend and path comparisons). */
   async predictEpisodes(req: CellRequest): Promise<EpisodeOutcome[]> {
-    const r = await runCell(this.engine(), { ...req, detail: true });
+    const r = await this.calls.run(req.cancelToken, (flag) => runCell(this.engine(flag), { ...req, detail: true }));
     return r.detail ?? [];
   }
 
   /** Episodic ProtoNet meta-training with Adam on source tasks; returns the (best) weights. */
   async trainEncoder(req: TrainRequest, onProgress?: (p: TrainProgress) => void): Promise<TrainResult> {
-    return trainEncoder(this.engine(), req, onProgress);
+    return this.calls.run(req.cancelToken, (flag) => trainEncoder(this.engine(flag), req, onProgress));
+  }
+
+  /**
+   * Abort the engine calls (evaluateCell, predictEpisodes, trainEncoder) started with `cancelToken` ===
+   * `token`, or every one in flight when no token is given. Each rejects with an `AbortError` at its next
+   * await boundary, after disposing what it allocated; a call started meanwhile waits for them to unwind.
+   * Returns how many calls were flagged.
+   */
+  cancel(token?: string): number {
+    return this.calls.cancel(token);
   }
 
   /** Embedding length, FLOPs, parameters and peak activation of an encoder (no tfjs work). */
@@ -227,8 +239,20 @@ export class ComputeService {
     return protonetOnEmbeddings(embeddings, dim, episodes);
   }
 
-  private engine(): EngineContext {
-    return { source: this.requireSource(), env: this.env, check: () => this.throwOnGpuError() };
+  private engine(flag: AbortFlag): EngineContext {
+    const check = (): void => {
+      flag.throwIfAborted();
+      this.throwOnGpuError();
+    };
+    return {
+      source: this.requireSource(),
+      env: this.env,
+      check,
+      checkpoint: async () => {
+        await flag.checkpoint();
+        this.throwOnGpuError();
+      },
+    };
   }
 
   private requireSource(): ImageSource {

@@ -26,6 +26,11 @@ export interface EngineContext {
   env: EnvironmentReport | undefined;
   /** Throws when the device reported an error since the last call. */
   check: () => void;
+  /**
+   * Called at every await boundary: yields to the event loop (so a queued cancel is delivered), then
+   * throws an AbortError when the call was cancelled (abort.ts) or `check` would throw.
+   */
+  checkpoint: () => Promise<void>;
 }
 
 /** One cell of a benchmark matrix: episodes of one (dataset, task, split, spec) through one encoder. */
@@ -51,6 +56,8 @@ export interface CellRequest {
   detail?: boolean;
   /** Labels and indices given directly (pattern datasets in benchmarks); see ViewOverride. */
   view?: ViewOverride;
+  /** `ComputeService.cancel(token)` aborts this call (and every other call started with the token). */
+  cancelToken?: string;
 }
 
 export interface CellTimings {
@@ -188,7 +195,7 @@ async function evaluateBlock(
     out.scores.dispose();
     out.predictions.dispose();
   }
-  ctx.check();
+  await ctx.checkpoint();
   return episodes.map((ep, e) => episodeOutcome(ep, e, block, scores, preds));
 }
 
@@ -221,6 +228,7 @@ async function runCached(a: PathArgs): Promise<{ outcomes: EpisodeOutcome[]; epi
       channels: a.encoder.config.channels,
       chunk: a.chunk,
       check: a.ctx.check,
+      checkpoint: a.ctx.checkpoint,
       onChunk: (done) => a.onProgress?.({ phase: 'embed', done, total: union.length }),
     });
     addEmbedTimings(a.timings, timings);
@@ -252,6 +260,7 @@ async function runNaive(a: PathArgs): Promise<{ outcomes: EpisodeOutcome[]; epis
         channels: a.encoder.config.channels,
         chunk: a.chunk,
         check: a.ctx.check,
+        checkpoint: a.ctx.checkpoint,
       });
       addEmbedTimings(a.timings, timings);
       try {
@@ -288,6 +297,7 @@ export async function runCell(
   const m0 = tf.memory();
   const t0 = performance.now();
   const { view } = await loadTaskView(ctx.source, req.datasetId, req.taskName, req.split, req.view);
+  await ctx.checkpoint();
   const episodePlan = planEpisodes(view, req.spec);
   const count = req.episodes ?? DEFAULT_EPISODE_COUNT[req.spec.mode];
   const first = req.firstEpisode ?? 0;
@@ -306,6 +316,7 @@ export async function runCell(
     chunk = embedChunk(encoder.cost, ctx.env, req.embedBatch ?? 100);
     const embedder = await encoder.embedder();
     try {
+      await ctx.checkpoint();
       const args: PathArgs = {
         ctx,
         datasetId: req.datasetId,

@@ -48,6 +48,8 @@ export interface EmbedOptions {
   chunk: number;
   /** Throws when the device reported an error (WebGPU's silent failures). */
   check: () => void;
+  /** Yields and throws an AbortError when the call was cancelled (between chunks); see abort.ts. */
+  checkpoint?: () => Promise<void>;
   onChunk?: (done: number) => void;
 }
 
@@ -74,6 +76,7 @@ export async function embedStream(
       const batch = await source.nextBatch(sid);
       timings.loadMs += performance.now() - w0;
       if (!batch) break;
+      await opts.checkpoint?.();
       const n = batch.indices.length;
       const t0 = performance.now();
       const raw = uploadPixels(batch.pixels, n, ds.height, ds.width, ds.channels);
@@ -85,6 +88,7 @@ export async function embedStream(
       await settle(e);
       opts.check();
       const ms = performance.now() - t0;
+      await opts.checkpoint?.();
       if (timings.chunks === 0) {
         timings.warmupMs = ms;
         timings.warmupImages = n;

@@ -3,6 +3,7 @@ import { Rng, seedFrom } from '../../core/rng';
 import { planEpisodes, type EpisodePlan, type SingleLabelEpisode } from '../../core/sampling';
 import { chooseSources, type SourceChoice, type TaskRef } from '../../core/sources';
 import { preprocess, uploadPixels } from '../device-input';
+import { isAbortError } from './abort';
 import { runCell, encoderFor, type EngineContext } from './cell';
 import type { Encoder, EncoderConfig, EncoderWeights } from './encoders/types';
 import { protoLoss } from './loss';
@@ -33,6 +34,8 @@ export interface TrainRequest {
   valEpisodes?: number;
   /** Return the weights of the best validation, not the last step (default true). */
   keepBest?: boolean;
+  /** `ComputeService.cancel(token)` aborts this call (and every other call started with the token). */
+  cancelToken?: string;
 }
 
 export interface TrainPoint {
@@ -152,7 +155,8 @@ async function validate(ctx: EngineContext, req: TrainRequest, encoder: Encoder,
         weights,
       });
       accs.push(r.accuracy.mean);
-    } catch {
+    } catch (e) {
+      if (isAbortError(e)) throw e;
       // A val split too small for the episode shape: this task is not validated.
     }
   }
@@ -176,6 +180,7 @@ export async function trainEncoder(
   const t0 = performance.now();
   const skipped: TrainResult['skipped'] = [];
   const sources = await prepareSources(ctx, req, skipped);
+  await ctx.checkpoint();
   const encoder = encoderFor(req.encoder, req.init);
   if (!encoder.trainable) {
     encoder.dispose();
@@ -214,6 +219,8 @@ export async function trainEncoder(
       let loss: number;
       let acc: number;
       try {
+        // Between data batches: a cancel queued during the last step is delivered here.
+        await ctx.checkpoint();
         const ep = cur.ep;
         const supportLabels = Int32Array.from(ep.support, (i) => i.label);
         const queryLabels = Int32Array.from(ep.query, (q) => q.label);
@@ -237,7 +244,7 @@ export async function trainEncoder(
       } finally {
         x.dispose();
       }
-      ctx.check();
+      await ctx.checkpoint();
       stepMs.push(performance.now() - a0);
       history.push({ step: s + 1, loss, accuracy: acc });
       if (!Number.isFinite(loss)) throw new Error(`train: loss is ${loss} at step ${s + 1} (lower the learning rate)`);
@@ -245,6 +252,7 @@ export async function trainEncoder(
       if (valEvery > 0 && ((s + 1) % valEvery === 0 || s + 1 === req.steps)) {
         const v0 = performance.now();
         const perTask = await validate(ctx, req, encoder, sources);
+        await ctx.checkpoint();
         validationMs += performance.now() - v0;
         if (perTask.length > 0) {
           valAccuracy = perTask.reduce((p, c) => p + c, 0) / perTask.length;
@@ -277,8 +285,9 @@ export async function trainEncoder(
       },
     };
   } catch (e) {
-    // A batch prefetched for a step that will not run is freed when it arrives.
-    next?.x.then(
+    // A batch prefetched for a step that will not run is freed when it arrives (awaited, so that
+    // tf.memory() is back where it was when this call rejects).
+    await next?.x.then(
       (t) => t.dispose(),
       () => undefined,
     );

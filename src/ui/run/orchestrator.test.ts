@@ -118,6 +118,43 @@ describe('run orchestrator', () => {
     expect(r.status).toBe('cancelled');
   });
 
+  it('cancel aborts the engine call by the run id and waits for it to unwind before reporting', async () => {
+    const host = new FakeHost();
+    let reject: (e: Error) => void = () => undefined;
+    let rejectedAt = 0;
+    const tokens: (string | undefined)[] = [];
+    host.trainGate = new Promise<void>((_, rej) => {
+      reject = rej;
+    });
+    host.trainEncoder = async (req: TrainRequest) => {
+      tokens.push(req.cancelToken);
+      await host.trainGate;
+      throw new Error('unreachable');
+    };
+    const cancels: string[] = [];
+    const withCancel: RunHost = Object.assign(host, {
+      cancel: (token: string) => {
+        cancels.push(token);
+        // The engine unwinds a little later, as the worker's does.
+        setTimeout(() => {
+          rejectedAt = Date.now();
+          const e = new Error('cancelled');
+          e.name = 'AbortError';
+          reject(e);
+        }, 50);
+      },
+    });
+    const job = startRun(withCancel, args());
+    await new Promise((r) => setTimeout(r, 20));
+    job.cancel();
+    job.cancel();
+    const r = await job.done;
+    expect(cancels).toEqual(['run-1']);
+    expect(tokens).toEqual(['run-1']);
+    expect(rejectedAt).toBeGreaterThan(0);
+    expect(r.status).toBe('cancelled');
+  });
+
   it('an engine error fails the run and keeps the cells done before it', async () => {
     const host = new FakeHost();
     host.beforeEval = async (n) => {

@@ -10,8 +10,11 @@
  * the config's seed and K (`episodeSpecFor`); initial weights and training order are seeded by the config's
  * seed, so a resumed run retrains the same weights and evaluates the same episodes.
  *
- * Cancel: the run stops at the next step boundary; the compute call in flight is abandoned (its result is
- * ignored; the engine has no abort), so the page is free within a moment. Finished cells are kept.
+ * Cancel: `cancel()` returns at once; the compute call in flight is abandoned (its result is ignored) and,
+ * where the host has `cancel`, aborted in the worker too (engine calls carry the run's id as their
+ * `cancelToken`; the engine stops at its next await boundary, within about a second). `done` then waits
+ * for that call to unwind (at most CANCEL_WAIT_MS), so a new run never shares the worker with it.
+ * Finished cells are kept.
  */
 
 import * as Comlink from 'comlink';
@@ -45,7 +48,12 @@ export interface RunHost {
   evaluateCell(req: CellRequest, onProgress?: (p: CellProgress) => void): Promise<EngineCell>;
   trainEncoder(req: TrainRequest, onProgress?: (p: TrainProgress) => void): Promise<TrainResult>;
   saveRecord(record: RunRecord): Promise<void>;
+  /** Abort the engine calls started with `cancelToken` === token (ComputeService.cancel). */
+  cancel?(token: string): unknown;
 }
+
+/** How long a cancelled run waits for the aborted engine call to unwind before it reports `cancelled`. */
+export const CANCEL_WAIT_MS = 10_000;
 
 export type RunPhase = 'plan' | 'train' | 'embed' | 'episodes' | 'done' | 'cancelled' | 'failed';
 
@@ -133,6 +141,8 @@ export class RunJob {
   private wake: () => void = () => undefined;
   private readonly cancelSignal: Promise<never>;
   private record!: RunRecord;
+  /** The engine call in flight (settles, never rejects). */
+  private inflight: Promise<unknown> | undefined;
 
   constructor(
     private readonly host: RunHost,
@@ -150,7 +160,18 @@ export class RunJob {
   cancel(): void {
     if (this.cancelled) return;
     this.cancelled = true;
+    this.abortInWorker();
     this.wake();
+  }
+
+  /** Ask the worker to abort this run's engine calls (best effort: the run is cancelled anyway). */
+  private abortInWorker(): void {
+    if (!this.host.cancel || !this.record) return;
+    try {
+      Promise.resolve(this.host.cancel(this.record.id)).catch(() => undefined);
+    } catch {
+      // Ignored, as above.
+    }
   }
 
   get current(): RunRecord {
@@ -163,8 +184,27 @@ export class RunJob {
 
   /** A worker call that a Cancel abandons at once. */
   private async call<T>(p: Promise<T>): Promise<T> {
+    this.inflight = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    // Issued after a cancel (which came while this call's arguments were being prepared): abort it too.
+    if (this.cancelled) this.abortInWorker();
     this.throwIfCancelled();
     return Promise.race([p, this.cancelSignal]);
+  }
+
+  /** After a cancel: wait (bounded) until the aborted engine call has unwound in the worker. */
+  private async drain(): Promise<void> {
+    if (!this.host.cancel || !this.inflight) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      this.inflight,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, CANCEL_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   private async run(): Promise<RunRecord> {
@@ -222,7 +262,9 @@ export class RunJob {
       progress({ phase: 'done', text: `Done: ${this.record.cells.length} of ${total} cells.` });
     } catch (e) {
       if (e instanceof Cancelled) {
-        this.record = finishRun(this.record, 'cancelled', elapsed());
+        const ms = elapsed();
+        await this.drain();
+        this.record = finishRun(this.record, 'cancelled', ms);
         progress({
           phase: 'cancelled',
           text: `Cancelled: ${this.record.cells.length} of ${total} cells kept; Resume continues.`,
@@ -271,6 +313,7 @@ export class RunJob {
             lr: b.lr,
             seed: config.seed,
             valEvery: b.valEvery,
+            cancelToken: this.record.id,
           },
           onStep,
         ),
@@ -310,6 +353,7 @@ export class RunJob {
             episodes: config.episodes,
             encoder: encoderForRow(config, cell.source, trained && weights !== undefined),
             ...(weights ? { weights } : {}),
+            cancelToken: this.record.id,
           },
           onStep,
         ),

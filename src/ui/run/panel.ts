@@ -290,6 +290,8 @@ export async function runPanel(w: Workers, body: HTMLElement, env: RunEnvironmen
       {
         evaluateCell: (req, cb) => w.compute.evaluateCell(req, cb),
         trainEncoder: (req, cb) => w.compute.trainEncoder(req, cb),
+        // Aborts the engine call in flight, so Cancel stops the worker, not just the page's wait.
+        cancel: (token) => w.compute.cancel(token),
         saveRecord: (r) => w.data.putRun(r),
       },
       { config: cfg, catalog, environment: env as RunEnvironment, ...(resume ? { resume } : {}) },
