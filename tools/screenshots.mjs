@@ -21,10 +21,10 @@ async function shoot(name, viewport) {
   await page.screenshot({ path: `docs/screenshots/${name}-before.png` });
   await page.getByTestId('run-start').click();
   await page.waitForSelector('#run-body [data-testid="cell"][data-state="done"]', { timeout: 300_000 });
-  await page.locator('#run').scrollIntoViewIfNeeded();
+  await page.locator('#run-body table').first().scrollIntoViewIfNeeded();
   await page.screenshot({ path: `docs/screenshots/${name}-during.png` });
   await page.waitForSelector('#run-body[data-status="done"]', { state: 'attached', timeout: 900_000 });
-  await page.locator('#run').scrollIntoViewIfNeeded();
+  await page.locator('#run-body table').first().scrollIntoViewIfNeeded();
   await page.screenshot({ path: `docs/screenshots/${name}-after.png` });
   await page.close();
 }
