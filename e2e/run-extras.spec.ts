@@ -1,45 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Download, Page } from '@playwright/test';
 import { expect, openApp, test } from './fixtures';
+import { configureShortRun, matrixCells } from './run-page';
 
-/** The matrix's cell texts (the "mean ± CI" span) and states, per cell key. */
+/** The matrix's "mean ± CI" texts and states, per cell key (what the exported images must repeat). */
 async function pageCells(page: Page): Promise<Record<string, { state: string; text: string }>> {
-  return page.$$eval('#run-body [data-testid="cell"]', (tds) =>
-    Object.fromEntries(
-      tds.map((td) => {
-        const e = td as HTMLElement;
-        return [
-          e.dataset.cell as string,
-          { state: e.dataset.state ?? '', text: e.querySelector('.value')?.textContent ?? '' },
-        ];
-      }),
-    ),
-  );
-}
-
-/** A very short demo config: 2 targets of different domains, K = 1 and 2, 10 episodes, 2 training steps. */
-async function configure(page: Page): Promise<string[]> {
-  await page.getByTestId('run-k').fill('1,2');
-  await page.getByTestId('run-episodes').fill('10');
-  await page.getByTestId('run-seed').fill('5');
-  await page.getByTestId('run-steps').fill('2');
-  const targets = page.getByTestId('run-target');
-  const n = await targets.count();
-  const keys: string[] = [];
-  const domains: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const box = targets.nth(i);
-    const key = (await box.getAttribute('data-target')) as string;
-    const domain = (await box.getAttribute('data-domain')) as string;
-    if (keys.length < 2 && !domains.includes(domain)) {
-      await box.check();
-      keys.push(key);
-      domains.push(domain);
-    } else await box.uncheck();
-  }
-  expect(keys).toHaveLength(2);
-  await expect(page.getByTestId('run-issues')).toBeEmpty();
-  return keys;
+  const cells = await matrixCells(page);
+  return Object.fromEntries(Object.entries(cells).map(([k, c]) => [k, { state: c.state, text: c.value }]));
 }
 
 /** Click `button` and collect `count` downloads. */
@@ -64,7 +31,7 @@ test('matrix images, the shot curve and the run history', async ({ page }) => {
   await openApp(page, 'backend=wasm');
   await expect(page.locator('body[data-run-ready="true"]')).toBeAttached({ timeout: 60_000 });
   await expect(page.getByTestId('run-history-note')).toHaveText('No stored runs.');
-  const targets = await configure(page);
+  const targets = await configureShortRun(page, { k: '1,2', episodes: 10, seed: 5, steps: 2 });
 
   await page.getByTestId('run-start').click();
   await expect(page.locator('#run-body[data-status="done"]')).toBeAttached({ timeout: 120_000 });

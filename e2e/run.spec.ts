@@ -2,54 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import { decodeShareLink } from '../src/core/share';
 import { expect, openApp, test } from './fixtures';
-
-/** What the matrix shows, per cell key. */
-interface Shown {
-  state: string;
-  mean: string | undefined;
-  ci: string | undefined;
-  text: string;
-}
-
-async function matrixCells(page: Page): Promise<Record<string, Shown>> {
-  return page.$$eval('#run-body [data-testid="cell"]', (tds) =>
-    Object.fromEntries(
-      tds.map((td) => {
-        const e = td as HTMLElement;
-        return [
-          e.dataset.cell as string,
-          { state: e.dataset.state ?? '', mean: e.dataset.mean, ci: e.dataset.ci, text: e.textContent ?? '' },
-        ];
-      }),
-    ),
-  );
-}
-
-/** A short demo config: 2 targets, K = 1, 20 episodes, a 2-step training budget. */
-async function configure(page: Page): Promise<string[]> {
-  await page.getByTestId('run-k').fill('1');
-  await page.getByTestId('run-episodes').fill('20');
-  await page.getByTestId('run-seed').fill('3');
-  await page.getByTestId('run-steps').fill('2');
-  const targets = page.getByTestId('run-target');
-  const n = await targets.count();
-  const keys: string[] = [];
-  const domains: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const box = targets.nth(i);
-    const key = (await box.getAttribute('data-target')) as string;
-    const domain = (await box.getAttribute('data-domain')) as string;
-    // Two targets of different domains: the first task, then the first task of another domain.
-    if (keys.length < 2 && !domains.includes(domain)) {
-      await box.check();
-      keys.push(key);
-      domains.push(domain);
-    } else await box.uncheck();
-  }
-  expect(keys).toHaveLength(2);
-  await expect(page.getByTestId('run-issues')).toBeEmpty();
-  return keys;
-}
+import { configureShortRun, matrixCells, type ShownCell } from './run-page';
 
 const runBody = (page: Page, status: string): string => `#run-body[data-status="${status}"]`;
 
@@ -64,7 +17,7 @@ test('the benchmark page runs a demo config, cancels, resumes to the same number
   // The defaults for wasm are shown before anything is edited.
   await expect(page.getByTestId('run-k')).toHaveValue('1,5');
   await expect(page.getByTestId('run-episodes')).toHaveValue('100');
-  const targets = await configure(page);
+  const targets = await configureShortRun(page, { k: '1', episodes: 20, seed: 3, steps: 2 });
 
   // 1. An uninterrupted run: every planned cell shows mean ± CI.
   await page.getByTestId('run-start').click();
@@ -75,7 +28,7 @@ test('the benchmark page runs a demo config, cancels, resumes to the same number
   const done = keys.filter((k) => full[k]?.state === 'done');
   expect(done.length).toBeGreaterThan(0);
   for (const k of keys) {
-    const c = full[k] as Shown;
+    const c = full[k] as ShownCell;
     expect(c.state, k).not.toBe('pending');
     if (c.state !== 'done') continue;
     expect(c.text, k).toMatch(/\d+\.\d ± \d+\.\d/);

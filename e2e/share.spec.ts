@@ -13,28 +13,10 @@ import {
 import { medimetaPayload } from '../src/core/share/test-payload';
 import { pack } from '../src/core/share/wire';
 import { expect, openApp, test } from './fixtures';
+import { configureShortRun, matrixCells } from './run-page';
 
 /** What the shared view's matrix shows, per cell key. */
-interface Shown {
-  state: string;
-  mean: string | undefined;
-  ci: string | undefined;
-  text: string;
-}
-
-async function sharedCells(page: Page): Promise<Record<string, Shown>> {
-  return page.$$eval('[data-testid="shared-view"] [data-testid="cell"]', (tds) =>
-    Object.fromEntries(
-      tds.map((td) => {
-        const e = td as HTMLElement;
-        return [
-          e.dataset.cell as string,
-          { state: e.dataset.state ?? '', mean: e.dataset.mean, ci: e.dataset.ci, text: e.textContent ?? '' },
-        ];
-      }),
-    ),
-  );
-}
+const sharedCells = (page: Page): ReturnType<typeof matrixCells> => matrixCells(page, '[data-testid="shared-view"]');
 
 /** Every cell of the payload is shown with exactly the decoded mean and CI; no other cell is "done". */
 async function expectShows(page: Page, p: SharePayload, metric: 'accuracy' | 'auroc'): Promise<void> {
@@ -119,20 +101,7 @@ test('a link from the Share button shows the same numbers in a fresh browser con
   test.setTimeout(150_000);
   await openApp(page, 'backend=wasm');
   await expect(page.locator('body[data-run-ready="true"]')).toBeAttached({ timeout: 60_000 });
-  await page.getByTestId('run-k').fill('1');
-  await page.getByTestId('run-episodes').fill('10');
-  await page.getByTestId('run-seed').fill('3');
-  await page.getByTestId('run-steps').fill('1');
-  const targets = page.getByTestId('run-target');
-  const n = await targets.count();
-  let picked = 0;
-  for (let i = 0; i < n; i++) {
-    if (picked < 2) {
-      await targets.nth(i).check();
-      picked++;
-    } else await targets.nth(i).uncheck();
-  }
-  await expect(page.getByTestId('run-issues')).toBeEmpty();
+  await configureShortRun(page, { k: '1', episodes: 10, seed: 3, steps: 1 });
   await page.getByTestId('run-start').click();
   await expect(page.locator('#run-body[data-status="done"]')).toBeAttached({ timeout: 90_000 });
   await page.getByTestId('run-share').click();
