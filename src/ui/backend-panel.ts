@@ -1,7 +1,10 @@
 import { BACKEND_NAMES, type BackendRequest, type EnvironmentReport } from '../engine/environment';
 import { h } from './dom';
 
-/** The backend chooser: changing it reloads the page with ?backend=<name> (tfjs picks a backend once per worker). */
+/**
+ * The backend chooser: changing it reloads the page with ?backend=<name> (tfjs picks a backend once per
+ * worker). The run config in the URL is dropped: it reloads with that backend's defaults.
+ */
 export function backendChooser(current: BackendRequest): HTMLElement {
   const select = h('select', { id: 'backend-select', 'aria-label': 'Backend' });
   for (const name of ['auto', ...BACKEND_NAMES]) {
@@ -15,7 +18,10 @@ export function backendChooser(current: BackendRequest): HTMLElement {
   }
   select.addEventListener('change', () => {
     const url = new URL(location.href);
+    const demo = url.searchParams.get('demo');
+    url.search = '';
     url.searchParams.set('backend', select.value);
+    if (demo !== null) url.searchParams.set('demo', demo);
     location.assign(url.toString());
   });
   return h('label', {}, 'Backend ', select);

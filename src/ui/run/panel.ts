@@ -4,7 +4,10 @@
  */
 
 import {
+  checkAgainstCatalog,
+  configFromQuery,
   configHash,
+  configToQuery,
   defaultConfig,
   sourceKey,
   targetKey,
@@ -33,6 +36,29 @@ import { startRun, type RunJob, type RunProgress } from './orchestrator';
 import { renderShotCurve } from './shot-curve';
 
 const BASE_SOURCES: SourceSpec[] = [{ kind: 'all-except-target' }, { kind: 'untrained' }, { kind: 'pixels' }];
+
+/** Query parameters of the page itself, not of the run config (`demo=off`: skip writing the demo datasets). */
+const PAGE_PARAMS = ['demo'];
+
+/**
+ * The run-config part of a query string, or undefined when it holds none. `backend` alone picks the
+ * backend (the chooser's reload) and leaves the config at that backend's defaults.
+ */
+export function configQueryOf(search: string): string | undefined {
+  const params = new URLSearchParams(search);
+  for (const p of PAGE_PARAMS) params.delete(p);
+  const names = [...params.keys()];
+  return names.length === 0 || names.every((n) => n === 'backend') ? undefined : params.toString();
+}
+
+/** `config` as this page's URL (page parameters and the fragment kept), without a history entry. */
+function writeConfigToUrl(config: RunConfig): void {
+  const url = new URL(location.href);
+  const page = new URLSearchParams();
+  for (const p of PAGE_PARAMS) for (const v of url.searchParams.getAll(p)) page.append(p, v);
+  url.search = [configToQuery(config), page.toString()].filter((x) => x.length > 0).join('&');
+  if (url.href !== location.href) history.replaceState(history.state, '', url);
+}
 
 function numberField(id: string, label: string, value: number, min: number, max: number): HTMLInputElement {
   return h('input', { id, type: 'number', min, max, step: 1, value, 'aria-label': label, 'data-testid': id });
@@ -79,7 +105,14 @@ export async function runPanel(w: Workers, body: HTMLElement, env: RunEnvironmen
   const stepsField = numberField('run-steps', 'Training steps', 0, 0, 1_000_000);
   const sourceBox = h('fieldset', { class: 'run-sources' }, h('legend', {}, 'Sources (rows)'));
   const targetBox = h('fieldset', { class: 'run-targets' }, h('legend', {}, 'Targets (columns)'));
-  const issues = h('ul', { class: 'run-issues', 'data-testid': 'run-issues' });
+  /** Errors that stop the run (invalid config, unknown datasets, no runnable cell): Run is disabled. */
+  const issues = h('ul', { class: 'run-issues', 'data-testid': 'run-issues', role: 'alert' });
+  /** What the run will skip or warn about; it can still start. */
+  const notes = h('ul', { class: 'run-notes', 'data-testid': 'run-notes' });
+  /** Errors of the config in the page's URL: shown until the form is edited; the URL is left as it was. */
+  let urlErrors: string[] = [];
+  /** The shown config has no error and at least one runnable cell. */
+  let runnable = false;
   const summary = h('p', { class: 'run-summary', 'data-testid': 'run-summary' });
 
   const runBtn = h('button', { type: 'button', 'data-testid': 'run-start' }, 'Run');
@@ -153,12 +186,19 @@ export async function runPanel(w: Workers, body: HTMLElement, env: RunEnvironmen
           'data-testid': 'run-source',
           'data-source': key,
         });
-        box.addEventListener('change', onEdit);
+        box.addEventListener('change', () => onEdit());
         return h('label', {}, box, ` ${key}`);
       }),
     );
     const tgtKeys = new Set(c.targets.map(targetKey));
-    const allTargets = catalog.flatMap((d) => d.tasks.map((t) => ({ dataset: d.id, task: t.name, domain: d.domain })));
+    const inCatalog = catalog.flatMap((d) => d.tasks.map((t) => ({ dataset: d.id, task: t.name, domain: d.domain })));
+    // Targets of the config this browser does not hold stay listed (checked), so the catalog check names them.
+    const allTargets = [
+      ...inCatalog,
+      ...c.targets
+        .filter((t) => !inCatalog.some((x) => targetKey(x) === targetKey(t)))
+        .map((t) => ({ ...t, domain: '(not in this browser)' })),
+    ];
     targetBox.replaceChildren(
       h('legend', {}, 'Targets (columns)'),
       ...allTargets.map((t) => {
@@ -171,7 +211,7 @@ export async function runPanel(w: Workers, body: HTMLElement, env: RunEnvironmen
           'data-target': key,
           'data-domain': t.domain,
         });
-        box.addEventListener('change', onEdit);
+        box.addEventListener('change', () => onEdit());
         return h('label', { title: t.domain }, box, ` ${key}`);
       }),
     );
@@ -208,7 +248,7 @@ export async function runPanel(w: Workers, body: HTMLElement, env: RunEnvironmen
       training: {
         ...template.training,
         steps,
-        valEvery: Number.isInteger(steps) && steps >= 0 ? Math.min(base.training.valEvery, steps) : 0,
+        valEvery: Number.isInteger(steps) && steps >= 0 ? Math.min(template.training.valEvery, steps) : 0,
       },
     };
     const v = validateConfig(candidate);
@@ -217,18 +257,47 @@ export async function runPanel(w: Workers, body: HTMLElement, env: RunEnvironmen
       : { ok: false, errors: v.errors.map((e) => `${e.path || 'config'}: expected ${e.expected}, found ${e.found}`) };
   }
 
-  function onEdit(): void {
-    const r = readForm();
-    if (r.ok) {
-      config = r.config;
-      issues.replaceChildren();
-      runBtn.disabled = job !== undefined;
-      if (record && record.configHash !== configHash(config)) record = undefined;
-      drawMatrix();
-    } else {
-      issues.replaceChildren(...r.errors.map((e) => h('li', { class: 'error' }, e)));
+  /** Re-read the form: validate, check against the catalog, list what stops or changes the run, update the URL. */
+  function onEdit(fromUser = true): void {
+    if (fromUser) urlErrors = [];
+    if (urlErrors.length > 0) {
+      issues.replaceChildren(
+        ...urlErrors.map((e) => h('li', { class: 'error', 'data-severity': 'error' }, `Config in the URL: ${e}`)),
+      );
+      notes.replaceChildren();
+      runnable = false;
       runBtn.disabled = true;
+      return;
     }
+    const r = readForm();
+    if (!r.ok) {
+      issues.replaceChildren(...r.errors.map((e) => h('li', { class: 'error', 'data-severity': 'error' }, e)));
+      notes.replaceChildren();
+      runnable = false;
+      runBtn.disabled = true;
+      return;
+    }
+    config = r.config;
+    const check = checkAgainstCatalog(config, catalog);
+    const item = (i: (typeof check.issues)[number]): HTMLElement =>
+      h('li', { class: i.severity, 'data-severity': i.severity, 'data-path': i.path }, i.message);
+    issues.replaceChildren(...check.issues.filter((i) => i.severity === 'error').map(item));
+    const skips = check.issues.filter((i) => i.severity === 'skip').length;
+    notes.replaceChildren(
+      ...check.issues.filter((i) => i.severity === 'warning').map(item),
+      skips > 0
+        ? h(
+            'li',
+            { class: 'skip', 'data-severity': 'skip' },
+            `${check.total - check.cells.length} of ${check.total} cells will not run (${skips} reasons, shown in the matrix).`,
+          )
+        : '',
+    );
+    runnable = check.ok;
+    runBtn.disabled = job !== undefined || !runnable;
+    if (record && record.configHash !== configHash(config)) record = undefined;
+    writeConfigToUrl(config);
+    drawMatrix();
   }
 
   function drawMatrix(): void {
@@ -260,7 +329,7 @@ export async function runPanel(w: Workers, body: HTMLElement, env: RunEnvironmen
   }
 
   function setRunning(running: boolean): void {
-    runBtn.disabled = running;
+    runBtn.disabled = running || !runnable;
     cancelBtn.disabled = !running;
     resumeBtn.disabled = running || !resumeFrom;
     defaultsBtn.disabled = running;
@@ -334,7 +403,7 @@ export async function runPanel(w: Workers, body: HTMLElement, env: RunEnvironmen
     config = rec.config;
     template = rec.config;
     fillForm(config);
-    issues.replaceChildren();
+    onEdit();
     shareOut.hidden = true;
     body.dataset.status = rec.status;
     body.dataset.shown = rec.id;
@@ -378,6 +447,7 @@ export async function runPanel(w: Workers, body: HTMLElement, env: RunEnvironmen
     config = from.config;
     template = from.config;
     fillForm(config);
+    onEdit();
     void launch(from.config, from);
   });
   defaultsBtn.addEventListener('click', () => {
@@ -419,7 +489,7 @@ export async function runPanel(w: Workers, body: HTMLElement, env: RunEnvironmen
       },
     );
   });
-  for (const f of [kField, epField, seedField, stepsField]) f.addEventListener('input', onEdit);
+  for (const f of [kField, epField, seedField, stepsField]) f.addEventListener('input', () => onEdit());
 
   body.replaceChildren(
     h(
@@ -441,6 +511,7 @@ export async function runPanel(w: Workers, body: HTMLElement, env: RunEnvironmen
         `Backend ${env.backend}: encoder ${base.encoder}, ${base.resolution}x${base.resolution}, ${base.mode} episodes, Q = ${base.query}, split ${base.evalSplit}, training ${base.training.way}-way ${base.training.shot}-shot (lr ${base.training.lr}).`,
       ),
       issues,
+      notes,
     ),
     h(
       'div',
@@ -464,6 +535,16 @@ export async function runPanel(w: Workers, body: HTMLElement, env: RunEnvironmen
     curveBox,
     history.element,
   );
+  // A config in the URL (a bookmarked or shared setup, a sweep) replaces the defaults; a bad one is explained
+  // and nothing runs until it is fixed.
+  const urlQuery = configQueryOf(location.search);
+  if (urlQuery !== undefined) {
+    const fromUrl = configFromQuery(urlQuery, base);
+    if (fromUrl.ok) {
+      config = fromUrl.config;
+      template = fromUrl.config;
+    } else urlErrors = fromUrl.errors.map((e) => e.message);
+  }
   fillForm(config);
 
   // A run left unfinished (cancelled, failed, or a closed tab) can be resumed.
@@ -474,16 +555,18 @@ export async function runPanel(w: Workers, body: HTMLElement, env: RunEnvironmen
       const rec = await w.data.getRun(last.id);
       if (rec && resumable(rec, rec.config, catalog).ok) {
         resumeFrom = rec;
-        config = rec.config;
-        template = rec.config;
-        fillForm(config);
+        if (urlQuery === undefined) {
+          config = rec.config;
+          template = rec.config;
+          fillForm(config);
+        }
         progressText.textContent = `Run ${rec.id.slice(0, 8)} (${rec.status}, ${rec.cells.length} cells) can be resumed.`;
       }
     }
   } catch (e) {
     progressText.textContent = `Could not read stored runs: ${errorText(e)}`;
   }
+  onEdit(false);
   setRunning(false);
-  onEdit();
   await history.refresh();
 }
