@@ -7,7 +7,7 @@ import { catalog } from './catalog';
 import { importPanel } from './import-panel';
 import { runPanel } from './run/panel';
 import { loadCatalog } from './run/catalog';
-import { mountSharedView } from './run/shared-view';
+import { mountSharedView, type LocalRuns, type SharedResults } from './run/shared-view';
 import { h } from './dom';
 import { bytes, errorText } from './format';
 import { startWorkers, type Workers } from './workers';
@@ -38,8 +38,9 @@ async function main(): Promise<void> {
   const storeSec = section('Storage', 'storage');
   const runSec = section('Run', 'run');
   app.append(backendSec.el, runSec.el, dataSec.el, importSec.el, storeSec.el);
-  // A share link (#r=v1.…): decoded and shown read-only above everything else.
-  const sharedLocal = mountSharedView(app);
+  // A share link (#r=v1.…) or a dropped result file: decoded and shown read-only above everything else.
+  const shared = mountSharedView(app);
+  app.insertBefore(openResultControl(shared), dataSec.el);
 
   const workers = await startWorkers();
   // Tests and benchmarks drive the same workers the page uses.
@@ -52,15 +53,57 @@ async function main(): Promise<void> {
   importPanel(workers, importSec.body, refresh);
   const dataDone = showData(workers, dataSec.body, catalogBody, refresh);
   await Promise.allSettled([backendDone, dataDone]);
-  sharedLocal(() => loadCatalog(workers.data));
   document.body.dataset.ready = 'true';
   // The benchmark needs both: the backend that runs it and the datasets it reads.
+  let local: LocalRuns | undefined;
   try {
-    await runPanel(workers, runSec.body, await workers.compute.environment());
+    local = await runPanel(workers, runSec.body, await workers.compute.environment());
   } catch (e) {
     runSec.body.replaceChildren(h('p', { class: 'error', role: 'alert' }, `Run panel error: ${errorText(e)}`));
   }
+  shared.setLocal(() => loadCatalog(workers.data), local);
   document.body.dataset.runReady = 'true';
+}
+
+/**
+ * "Open a result": a file someone shared (the JSON export a too-large link falls back to, or a saved
+ * link), chosen or dropped anywhere on the page.
+ */
+function openResultControl(shared: SharedResults): HTMLElement {
+  const input = h('input', {
+    type: 'file',
+    accept: '.json,.txt,application/json,text/plain',
+    'aria-label': 'Open a result file',
+    'data-testid': 'open-result-file',
+  });
+  const open = (file: File | undefined): void => {
+    if (file) void shared.openFile(file);
+  };
+  input.addEventListener('change', () => {
+    open(input.files?.[0]);
+    input.value = '';
+  });
+  // Dropped files open as shared results, except on the import section, whose own inputs take datasets.
+  const forImport = (e: DragEvent): boolean => (e.target as Element | null)?.closest?.('#import') !== null;
+  document.addEventListener('dragover', (e) => {
+    if (!forImport(e) && e.dataTransfer?.types.includes('Files')) e.preventDefault();
+  });
+  document.addEventListener('drop', (e) => {
+    if (forImport(e) || !e.dataTransfer?.files.length) return;
+    e.preventDefault();
+    open(e.dataTransfer.files[0]);
+  });
+  return h(
+    'section',
+    { id: 'open-result', 'aria-labelledby': 'open-result-title' },
+    h('h2', { id: 'open-result-title' }, 'Open a shared result'),
+    h(
+      'p',
+      {},
+      'Paste a share link into the address bar, or drop a result file (a JSON export) anywhere on the page, or ',
+      h('label', {}, 'choose one: ', input),
+    ),
+  );
 }
 
 async function showBackend(w: Workers, requested: BackendRequest | Error, body: HTMLElement): Promise<void> {

@@ -24,13 +24,17 @@ import {
   type RunEnvironment,
   type RunRecord,
 } from '../../core/results';
-import { encodeShareLink, sharePayloadFromRecord } from '../../core/share';
+import { encodeShareLink, ShareLinkError, sharePayloadFromRecord } from '../../core/share';
+
+/** Longest share link the page offers (whole URL); larger results are shared as a file instead. */
+export const SHARE_LINK_BUDGET = 16 * 1024;
 import { h } from '../dom';
 import { errorText } from '../format';
 import type { Workers } from '../workers';
 import { loadCatalog } from './catalog';
 import { downloadBlob, imageName, matrixSvg, svgText, svgToPng } from './export-image';
 import { runHistory } from './history';
+import type { LocalRuns } from './shared-view';
 import { renderMatrices, type MatrixMetric } from './matrix';
 import { startRun, type RunJob, type RunProgress } from './orchestrator';
 import { renderShotCurve } from './shot-curve';
@@ -73,11 +77,18 @@ function download(name: string, type: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** Build the Run section into `body`; resolves once the defaults are shown. */
-export async function runPanel(w: Workers, body: HTMLElement, env: RunEnvironment | undefined): Promise<void> {
+/**
+ * Build the Run section into `body`; resolves once the defaults are shown, with what a shared result may
+ * ask of it (reproduce a config, find this browser's runs), or undefined when nothing can run here.
+ */
+export async function runPanel(
+  w: Workers,
+  body: HTMLElement,
+  env: RunEnvironment | undefined,
+): Promise<LocalRuns | undefined> {
   if (!env) {
     body.replaceChildren(h('p', { class: 'error' }, 'No backend: the benchmark cannot run.'));
-    return;
+    return undefined;
   }
   let catalog: Catalog = await loadCatalog(w.data);
   let base = defaultConfig(env.backend, catalog);
@@ -122,6 +133,12 @@ export async function runPanel(w: Workers, body: HTMLElement, env: RunEnvironmen
   const jsonBtn = h('button', { type: 'button', 'data-testid': 'run-export-json', disabled: true }, 'Export JSON');
   const csvBtn = h('button', { type: 'button', 'data-testid': 'run-export-csv', disabled: true }, 'Export CSV');
   const shareBtn = h('button', { type: 'button', 'data-testid': 'run-share', disabled: true }, 'Share link');
+  /** Shown instead of the link when the result is too large for one. */
+  const shareFileBtn = h(
+    'button',
+    { type: 'button', 'data-testid': 'run-share-file', hidden: true },
+    'Download share file',
+  );
   const svgBtn = h('button', { type: 'button', 'data-testid': 'run-export-svg', disabled: true }, 'Export SVG');
   const pngBtn = h('button', { type: 'button', 'data-testid': 'run-export-png', disabled: true }, 'Export PNG');
   const curveBox = h('div', { class: 'run-curve', 'data-testid': 'run-curve' });
@@ -348,10 +365,12 @@ export async function runPanel(w: Workers, body: HTMLElement, env: RunEnvironmen
     body.dataset.phase = p.phase;
   }
 
-  async function launch(cfg: RunConfig, resume?: RunRecord): Promise<void> {
+  /** Run `cfg` (or resume `resume`); resolves with the final record, or undefined when the run failed. */
+  async function launch(cfg: RunConfig, resume?: RunRecord): Promise<RunRecord | undefined> {
     record = resume;
     resumeFrom = undefined;
     shareOut.hidden = true;
+    shareFileBtn.hidden = true;
     setRunning(true);
     body.dataset.status = 'running';
     progressText.textContent = resume ? `Resuming run ${resume.id.slice(0, 8)}…` : 'Starting…';
@@ -378,9 +397,11 @@ export async function runPanel(w: Workers, body: HTMLElement, env: RunEnvironmen
       record = final;
       resumeFrom = final.status === 'done' ? undefined : final;
       body.dataset.status = final.status;
+      return final;
     } catch (e) {
       progressText.textContent = `Run error: ${errorText(e)}`;
       body.dataset.status = 'error';
+      return undefined;
     } finally {
       job = undefined;
       setRunning(false);
@@ -405,6 +426,7 @@ export async function runPanel(w: Workers, body: HTMLElement, env: RunEnvironmen
     fillForm(config);
     onEdit();
     shareOut.hidden = true;
+    shareFileBtn.hidden = true;
     body.dataset.status = rec.status;
     body.dataset.shown = rec.id;
     progressText.textContent =
@@ -478,16 +500,35 @@ export async function runPanel(w: Workers, body: HTMLElement, env: RunEnvironmen
     });
   shareBtn.addEventListener('click', () => {
     if (!record) return;
-    void encodeShareLink(sharePayloadFromRecord(record)).then(
+    const rec = record;
+    const tooLarge = (length: number): void => {
+      shareOut.hidden = true;
+      shareFileBtn.hidden = false;
+      progressText.textContent =
+        `This result is too large for a link (${(length / 1024).toFixed(1)} KB; links stay under ` +
+        `${SHARE_LINK_BUDGET / 1024} KB). Download the share file and send it: dropped on this page, it opens ` +
+        'as a shared result.';
+    };
+    void encodeShareLink(sharePayloadFromRecord(rec)).then(
       (fragment) => {
-        shareOut.value = `${location.origin}${location.pathname}#${fragment}`;
+        const url = `${location.origin}${location.pathname}#${fragment}`;
+        if (url.length > SHARE_LINK_BUDGET) {
+          tooLarge(url.length);
+          return;
+        }
+        shareFileBtn.hidden = true;
+        shareOut.value = url;
         shareOut.hidden = false;
         shareOut.select();
       },
       (e: unknown) => {
-        progressText.textContent = `Share link error: ${errorText(e)}`;
+        if (e instanceof ShareLinkError && e.code === 'too-large') tooLarge(e.length ?? NaN);
+        else progressText.textContent = `Share link error: ${errorText(e)}`;
       },
     );
+  });
+  shareFileBtn.addEventListener('click', () => {
+    if (record) download(`protobench-share-${record.id}.json`, 'application/json', recordToJSON(record));
   });
   for (const f of [kField, epField, seedField, stepsField]) f.addEventListener('input', () => onEdit());
 
@@ -527,6 +568,7 @@ export async function runPanel(w: Workers, body: HTMLElement, env: RunEnvironmen
       shareBtn,
     ),
     shareOut,
+    shareFileBtn,
     bar,
     progressText,
     summary,
@@ -569,4 +611,29 @@ export async function runPanel(w: Workers, body: HTMLElement, env: RunEnvironmen
   onEdit(false);
   setRunning(false);
   await history.refresh();
+
+  return {
+    backend: env.backend,
+    async reproduce(cfg: RunConfig): Promise<RunRecord> {
+      if (job) throw new Error('a run is in progress in the Run section: cancel it or wait until it ends');
+      record = undefined;
+      config = cfg;
+      template = cfg;
+      fillForm(cfg);
+      onEdit();
+      if (!runnable)
+        throw new Error(`the config cannot run here: ${[...issues.children].map((li) => li.textContent).join('; ')}`);
+      body.scrollIntoView({ block: 'start' });
+      const r = await launch(config);
+      if (!r) throw new Error(progressText.textContent ?? 'the run failed');
+      return r;
+    },
+    async latest(cfg: RunConfig): Promise<RunRecord | undefined> {
+      const hash = configHash(cfg);
+      const newest = (await w.data.listRuns())
+        .filter((r) => r.configHash === hash && r.cells > 0)
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+      return newest ? w.data.getRun(newest.id) : undefined;
+    },
+  };
 }
