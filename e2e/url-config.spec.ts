@@ -60,9 +60,36 @@ test('the run config round-trips through the page URL: edits are written, a relo
   await expect(page.getByTestId('run-start')).toBeEnabled();
   await expect(page.getByTestId('run-summary')).toContainText(`Config ${configHash(made)}`);
   expect(urlConfig(page)).toEqual(made);
-  // An edit keeps the hidden fields (resolution, Q, lr, validation interval).
+  // Every field of the config is in the form.
+  await expect(page.getByTestId('run-resolution')).toHaveValue('112');
+  await expect(page.getByTestId('run-query')).toHaveValue('7');
+  await expect(page.getByTestId('run-lr')).toHaveValue('0.0025');
+  await expect(page.getByTestId('run-val')).toHaveValue('3');
+  await expect(page.getByTestId('run-steps')).toHaveValue('9');
   await page.getByTestId('run-episodes').fill('12');
   expect(urlConfig(page)).toEqual({ ...made, episodes: 12 });
+  await page.getByTestId('run-encoder').selectOption('resnet12');
+  await page.getByTestId('run-mode').selectOption('medimeta');
+  await page.getByTestId('run-train-shot').fill('3');
+  // A domain as a source row, from the catalog's list.
+  const domainBox = page.locator('[data-testid="run-source"][data-source^="domain:"]').first();
+  const domainKey = (await domainBox.getAttribute('data-source')) as string;
+  await page.locator('.more-sources summary').click();
+  await domainBox.check();
+  const changed = urlConfig(page);
+  expect(changed.encoder).toBe('resnet12');
+  expect(changed.mode).toBe('medimeta');
+  expect(changed.training.shot).toBe(3);
+  expect(changed.sources.map((x) => (x.kind === 'domain' ? `domain:${x.domain}` : x.kind))).toEqual([
+    'untrained',
+    'pixels',
+    domainKey,
+  ]);
+  await page.reload();
+  await ready(page);
+  await expect(page.getByTestId('run-encoder')).toHaveValue('resnet12');
+  await expect(page.locator(`[data-testid="run-source"][data-source="${domainKey}"]`)).toBeChecked();
+  expect(urlConfig(page)).toEqual(changed);
 
   // A short hand-written URL fills the rest from the defaults.
   await page.goto('/?backend=wasm&k=3&ep=8');

@@ -4,6 +4,9 @@
  */
 
 import {
+  ENCODER_CHOICES,
+  EVAL_SPLITS,
+  RESOLUTIONS,
   checkAgainstCatalog,
   configFromQuery,
   configHash,
@@ -64,8 +67,36 @@ function writeConfigToUrl(config: RunConfig): void {
   if (url.href !== location.href) history.replaceState(history.state, '', url);
 }
 
-function numberField(id: string, label: string, value: number, min: number, max: number): HTMLInputElement {
-  return h('input', { id, type: 'number', min, max, step: 1, value, 'aria-label': label, 'data-testid': id });
+function numberField(
+  id: string,
+  label: string,
+  value: number,
+  min: number,
+  max: number,
+  step: number | 'any' = 1,
+): HTMLInputElement {
+  return h('input', { id, type: 'number', min, max, step, value, 'aria-label': label, 'data-testid': id });
+}
+
+function selectField(id: string, label: string, options: readonly (string | number)[]): HTMLSelectElement {
+  return h(
+    'select',
+    { id, 'aria-label': label, 'data-testid': id },
+    ...options.map((o) => h('option', { value: String(o) }, String(o))),
+  );
+}
+
+/** Sources a config can name beyond the baselines: every domain, dataset and single-label task of the catalog. */
+function catalogSources(catalog: Catalog): SourceSpec[] {
+  return [
+    ...[...new Set(catalog.map((d) => d.domain))].sort().map((domain): SourceSpec => ({ kind: 'domain', domain })),
+    ...catalog.map((d): SourceSpec => ({ kind: 'dataset', dataset: d.id })),
+    ...catalog.flatMap((d) =>
+      d.tasks
+        .filter((t) => t.target !== 'MULTILABEL_CLASSIFICATION')
+        .map((t): SourceSpec => ({ kind: 'task', dataset: d.id, task: t.name })),
+    ),
+  ];
 }
 
 function download(name: string, type: string, text: string): void {
@@ -114,6 +145,17 @@ export async function runPanel(
   const epField = numberField('run-episodes', 'Episodes per cell', 0, 1, 10_000);
   const seedField = numberField('run-seed', 'Seed', 0, 0, 0xffffffff);
   const stepsField = numberField('run-steps', 'Training steps', 0, 0, 1_000_000);
+  const encField = selectField('run-encoder', 'Encoder', ENCODER_CHOICES);
+  const resField = selectField('run-resolution', 'Resolution', RESOLUTIONS);
+  const modeField = selectField('run-mode', 'Episode mode', ['fixed', 'medimeta', 'variable']);
+  const splitField = selectField('run-split', 'Evaluation split', EVAL_SPLITS);
+  const wayField = numberField('run-way', 'N (classes per episode, fixed mode)', 0, 2, 50);
+  const queryField = numberField('run-query', 'Q (query images per class)', 0, 1, 100);
+  const tWayField = numberField('run-train-way', 'Training way', 0, 2, 50);
+  const tShotField = numberField('run-train-shot', 'Training shot', 0, 1, 100);
+  const tQueryField = numberField('run-train-query', 'Training query', 0, 1, 100);
+  const lrField = numberField('run-lr', 'Learning rate (Adam)', 0, 0, 1, 'any');
+  const valField = numberField('run-val', 'Validate every (steps; 0 = never)', 0, 0, 1_000_000);
   const sourceBox = h('fieldset', { class: 'run-sources' }, h('legend', {}, 'Sources (rows)'));
   const targetBox = h('fieldset', { class: 'run-targets' }, h('legend', {}, 'Targets (columns)'));
   /** Errors that stop the run (invalid config, unknown datasets, no runnable cell): Run is disabled. */
@@ -190,22 +232,45 @@ export async function runPanel(
     epField.value = String(c.episodes);
     seedField.value = String(c.seed);
     stepsField.value = String(c.training.steps);
+    encField.value = c.encoder;
+    resField.value = String(c.resolution);
+    modeField.value = c.mode;
+    splitField.value = c.evalSplit;
+    wayField.value = String(c.way);
+    queryField.value = String(c.query);
+    tWayField.value = String(c.training.way);
+    tShotField.value = String(c.training.shot);
+    tQueryField.value = String(c.training.query);
+    lrField.value = String(c.training.lr);
+    valField.value = String(c.training.valEvery);
     const srcKeys = new Set(c.sources.map(sourceKey));
-    const allSources = [...BASE_SOURCES, ...c.sources.filter((s) => !BASE_SOURCES.some((b) => b.kind === s.kind))];
+    const sourceBoxFor = (s: SourceSpec): HTMLElement => {
+      const key = sourceKey(s);
+      const box = h('input', {
+        type: 'checkbox',
+        value: key,
+        checked: srcKeys.has(key),
+        'data-testid': 'run-source',
+        'data-source': key,
+      });
+      box.addEventListener('change', () => onEdit());
+      return h('label', {}, box, ` ${key}`);
+    };
+    // The config's own sources first (a source of another browser's catalog stays listed, so the check names it).
+    const more = [...catalogSources(catalog), ...c.sources].filter(
+      (s, i, all) =>
+        !BASE_SOURCES.some((b) => b.kind === s.kind) && all.findIndex((x) => sourceKey(x) === sourceKey(s)) === i,
+    );
+    const chosenMore = more.filter((s) => srcKeys.has(sourceKey(s))).length;
     sourceBox.replaceChildren(
       h('legend', {}, 'Sources (rows)'),
-      ...allSources.map((s) => {
-        const key = sourceKey(s);
-        const box = h('input', {
-          type: 'checkbox',
-          value: key,
-          checked: srcKeys.has(key),
-          'data-testid': 'run-source',
-          'data-source': key,
-        });
-        box.addEventListener('change', () => onEdit());
-        return h('label', {}, box, ` ${key}`);
-      }),
+      ...BASE_SOURCES.map(sourceBoxFor),
+      h(
+        'details',
+        { class: 'more-sources', ...(chosenMore > 0 ? { open: true } : {}) },
+        h('summary', {}, `Domains, datasets and tasks as sources (${more.length})`),
+        ...more.map(sourceBoxFor),
+      ),
     );
     const tgtKeys = new Set(c.targets.map(targetKey));
     const inCatalog = catalog.flatMap((d) => d.tasks.map((t) => ({ dataset: d.id, task: t.name, domain: d.domain })));
@@ -216,21 +281,31 @@ export async function runPanel(
         .filter((t) => !inCatalog.some((x) => targetKey(x) === targetKey(t)))
         .map((t) => ({ ...t, domain: '(not in this browser)' })),
     ];
+    const domains = [...new Set(allTargets.map((t) => t.domain))];
     targetBox.replaceChildren(
-      h('legend', {}, 'Targets (columns)'),
-      ...allTargets.map((t) => {
-        const key = targetKey(t);
-        const box = h('input', {
-          type: 'checkbox',
-          value: key,
-          checked: tgtKeys.has(key),
-          'data-testid': 'run-target',
-          'data-target': key,
-          'data-domain': t.domain,
-        });
-        box.addEventListener('change', () => onEdit());
-        return h('label', { title: t.domain }, box, ` ${key}`);
-      }),
+      h('legend', {}, 'Targets (columns), by domain'),
+      ...domains.map((domain) =>
+        h(
+          'div',
+          { class: 'target-domain', 'data-testid': 'run-target-domain' },
+          h('span', { class: 'domain-name' }, `${domain}: `),
+          ...allTargets
+            .filter((t) => t.domain === domain)
+            .map((t) => {
+              const key = targetKey(t);
+              const box = h('input', {
+                type: 'checkbox',
+                value: key,
+                checked: tgtKeys.has(key),
+                'data-testid': 'run-target',
+                'data-target': key,
+                'data-domain': t.domain,
+              });
+              box.addEventListener('change', () => onEdit());
+              return h('label', { title: t.domain }, box, ` ${key}`);
+            }),
+        ),
+      ),
     );
   }
 
@@ -246,7 +321,7 @@ export async function runPanel(
       [...box.querySelectorAll<HTMLInputElement>('input[type=checkbox]')].filter((b) => b.checked).map((b) => b.value);
     const srcKeys = new Set(checked(sourceBox));
     const tgtKeys = new Set(checked(targetBox));
-    const allSources = [...template.sources, ...BASE_SOURCES];
+    const allSources = [...template.sources, ...BASE_SOURCES, ...catalogSources(catalog)];
     const sources = allSources.filter(
       (s, i) => srcKeys.has(sourceKey(s)) && allSources.findIndex((x) => sourceKey(x) === sourceKey(s)) === i,
     );
@@ -255,17 +330,32 @@ export async function runPanel(
       ...template.targets,
       ...catalog.flatMap((d) => d.tasks.map((t) => ({ dataset: d.id, task: t.name }))),
     ].filter((t, i, all) => tgtKeys.has(targetKey(t)) && all.findIndex((x) => targetKey(x) === targetKey(t)) === i);
+    // Numbers as typed ('' stays a string, so the validator says "found an empty string" rather than 0).
+    const num = (f: HTMLInputElement | HTMLSelectElement): number | string =>
+      f.value.trim() === '' ? f.value : Number(f.value);
+    const val = Number(valField.value);
     const candidate = {
       ...template,
       sources,
       targets,
+      encoder: encField.value,
+      resolution: num(resField),
+      mode: modeField.value,
+      way: num(wayField),
       shots,
-      episodes: Number(epField.value),
-      seed: Number(seedField.value),
+      query: num(queryField),
+      episodes: num(epField),
+      evalSplit: splitField.value,
+      seed: num(seedField),
       training: {
-        ...template.training,
         steps,
-        valEvery: Number.isInteger(steps) && steps >= 0 ? Math.min(template.training.valEvery, steps) : 0,
+        way: num(tWayField),
+        shot: num(tShotField),
+        query: num(tQueryField),
+        lr: num(lrField),
+        // Fewer steps than the validation interval: validate at the end rather than refuse the config.
+        valEvery:
+          Number.isInteger(steps) && steps >= 0 && Number.isInteger(val) && val >= 0 ? Math.min(val, steps) : val,
       },
     };
     const v = validateConfig(candidate);
@@ -530,7 +620,21 @@ export async function runPanel(
   shareFileBtn.addEventListener('click', () => {
     if (record) download(`protobench-share-${record.id}.json`, 'application/json', recordToJSON(record));
   });
-  for (const f of [kField, epField, seedField, stepsField]) f.addEventListener('input', () => onEdit());
+  for (const f of [
+    kField,
+    epField,
+    seedField,
+    stepsField,
+    wayField,
+    queryField,
+    tWayField,
+    tShotField,
+    tQueryField,
+    lrField,
+    valField,
+  ])
+    f.addEventListener('input', () => onEdit());
+  for (const f of [encField, resField, modeField, splitField]) f.addEventListener('change', () => onEdit());
 
   body.replaceChildren(
     h(
@@ -539,17 +643,34 @@ export async function runPanel(
       h(
         'div',
         { class: 'run-fields' },
+        h('label', {}, 'Encoder ', encField),
+        h('label', {}, 'Resolution ', resField),
+        h('label', {}, 'Protocol ', modeField),
+        h('label', {}, 'N ', wayField),
         h('label', {}, 'K values ', kField),
-        h('label', {}, 'Episodes ', epField),
+        h('label', {}, 'Q ', queryField),
+        h('label', {}, 'Episodes per cell ', epField),
+        h('label', {}, 'Split ', splitField),
         h('label', {}, 'Seed ', seedField),
+      ),
+      h(
+        'div',
+        { class: 'run-fields', 'aria-label': 'Training budget' },
         h('label', {}, 'Training steps ', stepsField),
+        h('label', {}, 'way ', tWayField),
+        h('label', {}, 'shot ', tShotField),
+        h('label', {}, 'query ', tQueryField),
+        h('label', {}, 'lr ', lrField),
+        h('label', {}, 'validate every ', valField),
       ),
       sourceBox,
       targetBox,
       h(
         'p',
         { class: 'run-fixed' },
-        `Backend ${env.backend}: encoder ${base.encoder}, ${base.resolution}x${base.resolution}, ${base.mode} episodes, Q = ${base.query}, split ${base.evalSplit}, training ${base.training.way}-way ${base.training.shot}-shot (lr ${base.training.lr}).`,
+        `Backend ${env.backend}. Modes: fixed = N-way K-shot Q-query; medimeta = all classes of the task, K ` +
+          'support and Q query each; variable = Meta-Dataset variable way and shot (N, K, Q unused). ' +
+          'Sources train on their train split; targets are evaluated on the chosen split.',
       ),
       issues,
       notes,
