@@ -40,6 +40,7 @@ import { runHistory } from './history';
 import type { LocalRuns } from './shared-view';
 import { renderMatrices, type MatrixMetric } from './matrix';
 import { startRun, type RunJob, type RunProgress } from './orchestrator';
+import { ProgressMeter } from './progress-meter';
 import { renderShotCurve } from './shot-curve';
 
 const BASE_SOURCES: SourceSpec[] = [{ kind: 'all-except-target' }, { kind: 'untrained' }, { kind: 'pixels' }];
@@ -204,6 +205,9 @@ export async function runPanel(
   });
   const bar = h('progress', { max: 1, value: 0, 'aria-label': 'Run progress', 'data-testid': 'run-bar' });
   const progressText = h('p', { 'data-testid': 'run-progress', role: 'status' }, 'Idle.');
+  /** Cells done, ETA and throughput of the run in progress. */
+  const etaText = h('p', { class: 'run-eta', 'data-testid': 'run-eta' });
+  const meter = new ProgressMeter();
   const matrixBox = h('div', { class: 'run-matrix', 'data-testid': 'run-matrix' });
   const metricSwitch = h(
     'fieldset',
@@ -451,6 +455,7 @@ export async function runPanel(
 
   function onProgress(p: RunProgress): void {
     progressText.textContent = p.text;
+    etaText.textContent = ['done', 'cancelled', 'failed'].includes(p.phase) ? '' : meter.update(p).text;
     bar.value = p.cellsTotal > 0 ? p.cellsDone / p.cellsTotal : 0;
     body.dataset.phase = p.phase;
   }
@@ -459,6 +464,8 @@ export async function runPanel(
   async function launch(cfg: RunConfig, resume?: RunRecord): Promise<RunRecord | undefined> {
     record = resume;
     resumeFrom = undefined;
+    meter.start(resume?.cells.length ?? 0);
+    etaText.textContent = '';
     shareOut.hidden = true;
     shareFileBtn.hidden = true;
     setRunning(true);
@@ -692,6 +699,7 @@ export async function runPanel(
     shareFileBtn,
     bar,
     progressText,
+    etaText,
     summary,
     metricSwitch,
     matrixBox,
