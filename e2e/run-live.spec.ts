@@ -47,11 +47,13 @@ test('the page stays responsive during a run; a reload mid-run keeps the finishe
   });
   await clean.getByTestId('run-start').click();
   await expect(status(clean, 'running')).toBeAttached();
+  const etas: string[] = [];
   for (let i = 0; i < 40 && (await status(clean, 'running').count()) > 0; i++) {
     // Switch the metric (redraws every matrix) and walk the cells with the keyboard.
     await clean.getByTestId(i % 2 ? 'metric-accuracy' : 'metric-auroc').click();
     await clean.locator('#run-body td.cell').first().focus();
     await clean.keyboard.press('ArrowRight');
+    etas.push((await clean.getByTestId('run-eta').textContent()) ?? '');
     await clean.waitForTimeout(250);
   }
   await expect(status(clean, 'done')).toBeAttached({ timeout: 240_000 });
@@ -69,6 +71,8 @@ test('the page stays responsive during a run; a reload mid-run keeps the finishe
   console.log(`responsiveness during the run: ${JSON.stringify(responsiveness)}`);
   test.info().annotations.push({ type: 'responsiveness', description: JSON.stringify(responsiveness) });
   expect(delays.length).toBeGreaterThanOrEqual(10);
+  // Progress says how far the run is and, once a cell is done, how long is left.
+  expect(etas.some((t) => /^\d+ of \d+ cells, about \d+ (s|min) left/.test(t)), etas.join('\n')).toBe(true);
   // The UI thread only renders: inputs are handled within a frame or two even while the workers compute.
   expect(responsiveness.medianDelayMs).toBeLessThan(50);
   expect(responsiveness.maxDelayMs).toBeLessThan(300);

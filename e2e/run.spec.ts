@@ -74,6 +74,15 @@ test('the benchmark page runs a demo config, cancels, resumes to the same number
     expect(full[key]?.mean, key).toBe(String(c.accuracy.mean));
     expect(full[key]?.ci, key).toBe(String(c.accuracy.ci95));
   }
+  // Per-episode values are in the export by default (one per episode), and left out on request.
+  const withEpisodes = exported.cells as unknown as { perEpisode?: { accuracy: number[] } }[];
+  expect(withEpisodes.every((c) => c.perEpisode?.accuracy.length === 20)).toBe(true);
+  await page.getByTestId('run-export-per-episode').uncheck();
+  const dl2 = page.waitForEvent('download');
+  await page.getByTestId('run-export-json').click();
+  const lean = JSON.parse(await readFile(await (await dl2).path(), 'utf8')) as typeof exported;
+  expect(lean.cells).toHaveLength(exported.cells.length);
+  expect(lean.cells.some((c) => 'perEpisode' in c)).toBe(false);
   // The metric switch shows AUROC, the same cells, from the same record.
   await page.getByTestId('metric-auroc').check();
   await expect(page.locator('#run-body table.matrix caption').first()).toContainText('AUROC');

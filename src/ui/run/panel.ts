@@ -174,6 +174,7 @@ export async function runPanel(
   const resumeBtn = h('button', { type: 'button', 'data-testid': 'run-resume', disabled: true }, 'Resume');
   const defaultsBtn = h('button', { type: 'button', 'data-testid': 'run-defaults' }, 'Defaults');
   const jsonBtn = h('button', { type: 'button', 'data-testid': 'run-export-json', disabled: true }, 'Export JSON');
+  const perEpisodeBox = h('input', { type: 'checkbox', checked: true, 'data-testid': 'run-export-per-episode' });
   const csvBtn = h('button', { type: 'button', 'data-testid': 'run-export-csv', disabled: true }, 'Export CSV');
   const shareBtn = h('button', { type: 'button', 'data-testid': 'run-share', disabled: true }, 'Share link');
   /** Shown instead of the link when the result is too large for one. */
@@ -581,7 +582,12 @@ export async function runPanel(
     })();
   });
   jsonBtn.addEventListener('click', () => {
-    if (record) download(`protobench-${record.id}.json`, 'application/json', recordToJSON(record, { indent: 1 }));
+    if (record)
+      download(
+        `protobench-${record.id}.json`,
+        'application/json',
+        recordToJSON(record, { indent: 1, perEpisode: perEpisodeBox.checked }),
+      );
   });
   csvBtn.addEventListener('click', () => {
     if (record) download(`protobench-${record.id}.csv`, 'text/csv', recordToCSV(record));
@@ -690,6 +696,7 @@ export async function runPanel(
       resumeBtn,
       defaultsBtn,
       jsonBtn,
+      h('label', { class: 'inline' }, perEpisodeBox, ' per-episode values'),
       csvBtn,
       svgBtn,
       pngBtn,
