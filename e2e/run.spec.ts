@@ -156,7 +156,7 @@ test('a version-1 store is upgraded in place: its records are read, a runs store
   test.setTimeout(120_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  // A blank page of the app's origin (the app itself would open the store at version 2 at once).
+  // A blank page of the app's origin (the app itself would open the store at the current version at once).
   await page.route('**/v1-probe', (route) =>
     route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>probe</title>' }),
   );
@@ -202,6 +202,6 @@ test('a version-1 store is upgraded in place: its records are read, a runs store
         };
       }),
   );
-  expect(version).toBe(2);
+  expect(version).toBe(3);
   expect(errors).toEqual([]);
 });

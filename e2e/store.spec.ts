@@ -162,3 +162,133 @@ test.describe('shard store', () => {
     expect(m.numImages).toBe(50);
   });
 });
+
+test('a version-2 store is upgraded to version 3 in place: datasets and runs are kept, a weights store is added', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // A blank page of the app's origin (the app itself would open the store at the current version at once).
+  await page.route('**/v2-probe', (route) =>
+    route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>probe</title>' }),
+  );
+  await page.goto('/v2-probe');
+  const pixels = Array.from({ length: 4 * 224 * 224 }, (_, i) => (i * 7) % 251);
+  await page.evaluate(
+    (px) =>
+      new Promise<void>((resolve, reject) => {
+        // The version-2 schema as the previous release created it: one whole dataset (4 gray images in
+        // one shard, one task, three splits), one run record and an abandoned write.
+        const rq = indexedDB.open('protobench', 2);
+        rq.onupgradeneeded = () => {
+          const db = rq.result;
+          const u32 = (a: number[]) => Uint32Array.from(a).buffer;
+          db.createObjectStore('datasets', { keyPath: 'id' }).put({
+            id: 'old',
+            name: 'Old',
+            summary: 'from version 2',
+            domain: 'Old domain',
+            channels: 1,
+            height: 224,
+            width: 224,
+            numImages: 4,
+            tasks: [
+              {
+                name: 't',
+                target: 'BINARY_CLASSIFICATION',
+                labels: [
+                  { value: 0, name: 'a' },
+                  { value: 1, name: 'b' },
+                ],
+              },
+            ],
+            splitSizes: { train: 2, val: 1, test: 1 },
+            domainOverlaps: [],
+            subjectOverlaps: [],
+            license: 'CC0',
+            source: 'imported',
+            writeId: 'w-v2',
+            shardSize: 16,
+            numShards: 1,
+            bytes: 4 * 224 * 224,
+            fingerprint: 'sha256:v2',
+            createdAt: '2026-01-01T00:00:00Z',
+            provenance: {},
+          });
+          db.createObjectStore('writes', { keyPath: 'writeId' }).put({
+            writeId: 'w-abandoned',
+            datasetId: 'gone',
+            startedAt: '2026-01-01T00:00:00Z',
+          });
+          db.createObjectStore('shards', { keyPath: ['writeId', 'shard'] }).put({
+            writeId: 'w-v2',
+            shard: 0,
+            count: 4,
+            pixels: Uint8Array.from(px).buffer,
+          });
+          const arrays = db.createObjectStore('arrays', { keyPath: ['writeId', 'name'] });
+          arrays.put({ writeId: 'w-v2', name: 'labels/t', dtype: 'int32', data: Int32Array.from([0, 1, 0, 1]).buffer });
+          arrays.put({ writeId: 'w-v2', name: 'split/train', dtype: 'uint32', data: u32([0, 1]) });
+          arrays.put({ writeId: 'w-v2', name: 'split/val', dtype: 'uint32', data: u32([2]) });
+          arrays.put({ writeId: 'w-v2', name: 'split/test', dtype: 'uint32', data: u32([3]) });
+          const runs = db.createObjectStore('runs', { keyPath: 'id' });
+          runs.createIndex('byConfigHash', 'configHash');
+          runs.put({
+            id: 'run-v2',
+            createdAt: '2026-01-02T00:00:00Z',
+            configHash: '0123456789abcdef',
+            status: 'cancelled',
+            cells: [],
+            environment: { backend: 'wasm' },
+          });
+        };
+        rq.onsuccess = () => {
+          rq.result.close();
+          resolve();
+        };
+        rq.onerror = () => reject(rq.error);
+      }),
+    pixels,
+  );
+  await openApp(page, 'backend=wasm&demo=off');
+  await expect(page.getByTestId('data-error')).toHaveCount(0);
+  await expect(page.getByTestId('storage')).toContainText('Cleaned up 1 interrupted write(s)');
+  // Everything of version 2 is still there and whole ...
+  expect((await page.evaluate(() => window.protobench.data.listDatasets())).map((d) => d.id)).toEqual(['old']);
+  expect(await page.evaluate(() => window.protobench.data.audit())).toMatchObject({
+    datasets: 1,
+    pendingWrites: 0,
+    unreachableRecords: 0,
+    incompleteDatasets: [],
+  });
+  const px = await page.evaluate(() =>
+    window.protobench.data.readImages('old', Uint32Array.of(3)).then((a) => Array.from(a.subarray(0, 8))),
+  );
+  expect(px).toEqual(pixels.slice(3 * 224 * 224, 3 * 224 * 224 + 8));
+  expect((await page.evaluate(() => window.protobench.data.listRuns())).map((r) => r.id)).toEqual(['run-v2']);
+  // ... and the new weights store works (empty: nothing was trained yet).
+  expect(await page.evaluate(() => window.protobench.data.listWeights())).toEqual([]);
+  expect(await page.evaluate(() => window.protobench.data.auditWeights())).toEqual({ records: 0, bytes: 0, stale: 0 });
+  const schema = await page.evaluate(
+    () =>
+      new Promise<{ version: number; stores: string[]; indexes: string[] }>((resolve) => {
+        const rq = indexedDB.open('protobench');
+        rq.onsuccess = () => {
+          const db = rq.result;
+          const stores = [...db.objectStoreNames].sort();
+          const indexes = stores.includes('weights')
+            ? [...db.transaction('weights').objectStore('weights').indexNames]
+            : [];
+          db.close();
+          resolve({ version: db.version, stores, indexes });
+        };
+      }),
+  );
+  expect(schema).toEqual({
+    version: 3,
+    stores: ['arrays', 'datasets', 'runs', 'shards', 'weights', 'writes'],
+    indexes: ['byDataset'],
+  });
+  expect(errors).toEqual([]);
+});

@@ -1,7 +1,13 @@
 /// <reference lib="webworker" />
 import * as Comlink from 'comlink';
 import { ComputeService, type ImageSource } from '../src/engine/compute-service';
+import type { EncoderWeights } from '../src/engine/fewshot/encoders/types';
 import type { ComputeApi, DataApi } from './protocol';
+
+/** Each tensor buffer of some weights once (transfer lists refuse duplicates). */
+const buffers = (w: EncoderWeights): ArrayBuffer[] => [
+  ...new Set(w.tensors.map((t) => t.values.buffer as ArrayBuffer)),
+];
 
 const service = new ComputeService();
 
@@ -19,7 +25,15 @@ const api: ComputeApi = {
   },
   evaluateCell: (req, onProgress) => service.evaluateCell(req, onProgress),
   predictEpisodes: (req) => service.predictEpisodes(req),
-  trainEncoder: (req, onProgress) => service.trainEncoder(req, onProgress),
+  trainEncoder: async (req, onProgress) => {
+    const r = await service.trainEncoder(req, onProgress);
+    return Comlink.transfer(r, buffers(r.weights));
+  },
+  loadStoredWeights: async (key) => {
+    const r = await service.loadStoredWeights(key);
+    return r ? Comlink.transfer(r, buffers(r.weights)) : r;
+  },
+  checkWeights: (weights) => service.checkWeights(weights),
   cancel: (token) => service.cancel(token),
   encoderInfo: (config) => service.encoderInfo(config),
   initialWeights: (config) => service.initialWeights(config),
@@ -37,6 +51,9 @@ const api: ComputeApi = {
       openStream: (id, indices, batchSize, prefetch) => data.openStream(id, indices, batchSize, prefetch),
       nextBatch: (sid) => data.nextBatch(sid),
       closeStream: (sid) => data.closeStream(sid),
+      getStoredWeights: (key) => data.getStoredWeights(key),
+      // The record is the service's own copy: its buffers go to the data worker, not copied again.
+      putWeights: (record) => data.putWeights(Comlink.transfer(record, buffers(record.weights))),
     };
     service.setSource(source);
   },

@@ -46,6 +46,22 @@ const api: DataApi = {
   listRuns: () => service.listRuns(),
   runsForConfig: (hash) => service.runsForConfig(hash),
   deleteRun: (id) => service.deleteRun(id),
+  putWeights: (record) => service.putWeights(record),
+  getStoredWeights: async (key) => {
+    const r = await service.getStoredWeights(key);
+    // Transferred, not copied (each buffer once: views may share one).
+    return r ? Comlink.transfer(r, [...new Set(r.weights.tensors.map((t) => t.values.buffer as ArrayBuffer))]) : r;
+  },
+  weightsInfo: (key) => service.weightsInfo(key),
+  listWeights: () => service.listWeights(),
+  weightsOfDataset: (id) => service.weightsOfDataset(id),
+  deleteWeights: (key) => service.deleteWeights(key),
+  auditWeights: () => service.auditWeights(),
+  exportWeights: async (key) => {
+    const bytes = await service.exportWeights(key);
+    return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
+  },
+  importWeightsFile: (bytes) => service.importWeightsFile(bytes),
   connect: (port) => Comlink.expose(api, port),
 };
 

@@ -17,9 +17,23 @@ import { auditStore, collectGarbage, type CleanupReport, type StoreAudit } from 
 import { openStore, writeRange, type DB } from './store/db';
 import { StoreError } from './store/errors';
 import { ShardReader, readLabels, readSplits } from './store/reader';
-import type { DatasetManifest } from './store/schema';
+import type { DatasetManifest, StoredWeights, StoredWeightsInfo } from './store/schema';
 import { ImageStream, type ImageBatch } from './store/stream';
 import { DatasetWriter } from './store/writer';
+import { decodeWeightsFile, encodeWeightsFile } from '../engine/weights-file';
+import { keyDatasets, weightsKey, type WeightsKeyInput } from '../engine/weights-key';
+import {
+  auditWeights,
+  deleteWeights,
+  getWeights,
+  getWeightsInfo,
+  listWeights,
+  pruneStaleWeights,
+  putWeights,
+  weightsBytes,
+  weightsKeysOfDataset,
+  type WeightsAudit,
+} from './weights/weights-store';
 
 export interface PatternSpec {
   id: string;
@@ -127,7 +141,10 @@ export class DataService {
   async deleteDataset(id: string): Promise<void> {
     const db = await this.db();
     const m = await this.getDataset(id);
-    const tx = db.transaction(['datasets', 'shards', 'arrays'], 'readwrite');
+    // Weights trained on it go in the same transaction: nothing can reuse them once it is gone.
+    const tx = db.transaction(['datasets', 'shards', 'arrays', 'weights'], 'readwrite');
+    const weights = tx.objectStore('weights');
+    for (const key of await weights.index('byDataset').getAllKeys(id)) await weights.delete(key);
     await tx.objectStore('datasets').delete(id);
     await tx.objectStore('shards').delete(writeRange(m.writeId));
     await tx.objectStore('arrays').delete(writeRange(m.writeId));
@@ -146,6 +163,7 @@ export class DataService {
   ): Promise<GenerateResult> {
     const r = await writeDemo(await this.db(), seed, opts, onProgress);
     for (const id of r.written) this.readers.delete(id);
+    if (r.written.length > 0) await pruneStaleWeights(await this.db());
     return r;
   }
 
@@ -165,6 +183,8 @@ export class DataService {
     try {
       const r = await runImport(await this.db(), jobId, inputs, options, ctl.signal, { onProgress, onConflict });
       for (const m of r.imported) this.readers.delete(m.id);
+      // A replaced dataset has a new fingerprint: weights trained on the old one can never be reused.
+      if (r.imported.length > 0) await pruneStaleWeights(await this.db());
       return r;
     } finally {
       this.imports.delete(jobId);
@@ -205,6 +225,7 @@ export class DataService {
       w.setSplits(patternSplits(info));
       const m = await w.commit();
       this.readers.delete(m.id);
+      await pruneStaleWeights(db);
       return m;
     } catch (e) {
       await w.abort();
@@ -301,5 +322,88 @@ export class DataService {
 
   async deleteRun(id: string): Promise<void> {
     await deleteRun(await this.db(), id);
+  }
+
+  // ---- Trained encoder weights (src/data/weights): reused by later runs with the same key. ----
+
+  /** Store trained weights; false when a dataset they were trained on is gone or changed (nothing stored). */
+  async putWeights(record: StoredWeights): Promise<boolean> {
+    return putWeights(await this.db(), record);
+  }
+
+  /** A stored record with its tensors (the data worker transfers their buffers). */
+  async getStoredWeights(key: string): Promise<StoredWeights | undefined> {
+    return getWeights(await this.db(), key);
+  }
+
+  /** A stored record without its tensors. */
+  async weightsInfo(key: string): Promise<StoredWeightsInfo | undefined> {
+    return getWeightsInfo(await this.db(), key);
+  }
+
+  /** Every stored record without tensors, newest first. */
+  async listWeights(): Promise<StoredWeightsInfo[]> {
+    return listWeights(await this.db());
+  }
+
+  /** Keys of the records trained on a dataset. */
+  async weightsOfDataset(datasetId: string): Promise<string[]> {
+    return weightsKeysOfDataset(await this.db(), datasetId);
+  }
+
+  async deleteWeights(key: string): Promise<void> {
+    await deleteWeights(await this.db(), key);
+  }
+
+  async auditWeights(): Promise<WeightsAudit> {
+    return auditWeights(await this.db());
+  }
+
+  /** A stored record as a weights file (src/engine/weights-file.ts), metadata in its header. */
+  async exportWeights(key: string): Promise<Uint8Array> {
+    const r = await getWeights(await this.db(), key);
+    if (!r) throw new StoreError(`No stored weights with key "${key}"`, 'invalid');
+    const { weights, ...meta } = r;
+    return encodeWeightsFile(weights, { ...meta, kind: 'protobench/stored-weights' });
+  }
+
+  /**
+   * Put a weights file made by `exportWeights` (here or in another browser) back into the store. Its key
+   * is recomputed from the key input in its header and must match (so a file cannot claim another
+   * training's key), and its datasets must be in this store with the same fingerprints: otherwise no run
+   * could reuse it, and it is refused.
+   */
+  async importWeightsFile(bytes: Uint8Array): Promise<StoredWeightsInfo> {
+    const { weights, meta } = await decodeWeightsFile(bytes);
+    const keyInput = meta.keyInput as WeightsKeyInput | undefined;
+    if (meta.kind !== 'protobench/stored-weights' || typeof meta.key !== 'string' || !keyInput?.fingerprints)
+      throw new StoreError(
+        'This weights file holds no stored-weights metadata (key, training): it cannot be stored',
+        'invalid',
+      );
+    const key = await weightsKey(keyInput);
+    if (key !== meta.key)
+      throw new StoreError(`This weights file's key does not match what it says it was trained on`, 'invalid');
+    const summary = (meta.summary ?? {}) as StoredWeights['summary'];
+    const record: StoredWeights = {
+      key,
+      createdAt: typeof meta.createdAt === 'string' ? meta.createdAt : new Date().toISOString(),
+      keyInput,
+      datasets: keyDatasets(keyInput),
+      summary: {
+        ...summary,
+        bestValAccuracy: summary.bestValAccuracy ?? NaN,
+        stepMsMedian: summary.stepMsMedian ?? NaN,
+        stepsPerSecond: summary.stepsPerSecond ?? NaN,
+      },
+      bytes: weightsBytes(weights),
+      weights,
+    };
+    if (!(await putWeights(await this.db(), record)))
+      throw new StoreError(
+        `The datasets these weights were trained on (${record.datasets.join(', ')}) are not in this store with the same content`,
+        'invalid',
+      );
+    return getWeightsInfo(await this.db(), key) as Promise<StoredWeightsInfo>;
   }
 }

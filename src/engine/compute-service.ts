@@ -19,17 +19,28 @@ import {
   type SpeedReport,
   type StepReport,
 } from './fewshot/probes';
-import { trainEncoder, type TrainProgress, type TrainRequest, type TrainResult } from './fewshot/train';
+import {
+  loadStoredWeights,
+  trainOrReuse,
+  type StoredTrainProgress,
+  type StoredTrainRequest,
+  type StoredTrainResult,
+  type StoredWeights,
+} from './weights';
 
 /** The slice of the data worker the compute worker uses (over a MessagePort). */
 export interface ImageSource {
-  getDataset(id: string): Promise<DatasetInfo>;
+  /** The manifest (its `fingerprint` keys stored weights). */
+  getDataset(id: string): Promise<DatasetInfo & { fingerprint?: string }>;
   listDatasets(): Promise<DatasetInfo[]>;
   getLabels(id: string, task: string): Promise<TaskLabels>;
   getSplits(id: string): Promise<SplitIndices>;
   openStream(id: string, indices: Uint32Array, batchSize: number, prefetch?: number): Promise<number>;
   nextBatch(streamId: number): Promise<{ offset: number; indices: Uint32Array; pixels: Uint8Array } | null>;
   closeStream(streamId: number): Promise<void> | void;
+  /** The data worker's trained-weights store (src/data/weights); without it, weights are never stored. */
+  getStoredWeights?(key: string): Promise<StoredWeights | undefined>;
+  putWeights?(record: StoredWeights): Promise<boolean>;
 }
 
 export interface StreamOptions {
@@ -182,9 +193,41 @@ export class ComputeService {
     return r.detail ?? [];
   }
 
-  /** Episodic ProtoNet meta-training with Adam on source tasks; returns the (best) weights. */
-  async trainEncoder(req: TrainRequest, onProgress?: (p: TrainProgress) => void): Promise<TrainResult> {
-    return this.calls.run(req.cancelToken, (flag) => trainEncoder(this.engine(flag), req, onProgress));
+  /**
+   * Episodic ProtoNet meta-training with Adam on source tasks; returns the (best) weights. With `store`,
+   * weights stored under the request's key (src/engine/weights-key.ts) are loaded instead of training,
+   * and newly trained weights are stored (src/engine/weights.ts); `weightsStore` says which happened.
+   */
+  async trainEncoder(
+    req: StoredTrainRequest,
+    onProgress?: (p: StoredTrainProgress) => void,
+  ): Promise<StoredTrainResult> {
+    return this.calls.run(req.cancelToken, (flag) =>
+      trainOrReuse(this.engine(flag), this.requireSource(), this.env, req, onProgress),
+    );
+  }
+
+  /**
+   * Stored weights by key, checked to load into their encoder (built, loaded and disposed: tf.memory()
+   * is left as it was). Undefined when none are stored under the key.
+   */
+  async loadStoredWeights(key: string): Promise<StoredWeights | undefined> {
+    const source = this.requireSource();
+    const r = await loadStoredWeights(source, key);
+    if (r) await this.checkWeights(r.weights);
+    return r;
+  }
+
+  /** Throws unless the weights load into the encoder their config names (tf.memory() unchanged). */
+  async checkWeights(weights: EncoderWeights): Promise<MemoryReport> {
+    const enc = createEncoder(weights.config);
+    try {
+      if (!enc.trainable) throw new Error(`${weights.config.name} has no weights to load`);
+      enc.setWeights(weights);
+    } finally {
+      enc.dispose();
+    }
+    return this.memory();
   }
 
   /**

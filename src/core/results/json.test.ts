@@ -40,3 +40,17 @@ describe('JSON export', () => {
     expect(paths(JSON.stringify(dup))).toEqual(['cells[4]']);
   });
 });
+
+describe('JSON export of stored-weights references', () => {
+  it('round-trips a cell trainedWeights field and still reads records without it', () => {
+    const r = smallRecord();
+    r.cells[0] = { ...(r.cells[0] as (typeof r.cells)[number]), trainedWeights: { key: 'w1-abc', reused: true } };
+    const back = recordFromJSON(recordToJSON(r));
+    expect(back).toEqual({ ok: true, record: r });
+    expect(back.ok && back.record.cells[1]?.trainedWeights).toBeUndefined();
+    const doc = JSON.parse(recordToJSON(r));
+    doc.cells[0].trainedWeights.reused = 'yes';
+    const bad = recordFromJSON(JSON.stringify(doc));
+    expect(bad.ok ? [] : bad.errors.map((e) => e.path)).toEqual(['cells[0].trainedWeights.reused']);
+  });
+});

@@ -102,7 +102,7 @@ function cell(c: Checker, v: unknown, path: string): CellResult | undefined {
     v,
     path,
     ['source', 'target', 'k', 'n', 'q', 'episodes', 'accuracy', 'auroc', 'perClassAccuracy', 'chance', 'timings'],
-    ['perEpisode'],
+    ['perEpisode', 'trainedWeights'],
   );
   if (!o) return undefined;
   const p = (k: string): string => joinPath(path, k);
@@ -136,6 +136,13 @@ function cell(c: Checker, v: unknown, path: string): CellResult | undefined {
     const u = e && values(c, e.auroc, joinPath(p('perEpisode'), 'auroc'));
     if (a && u) perEpisode = { accuracy: a, auroc: u };
   }
+  let trainedWeights: CellResult['trainedWeights'];
+  if (o.trainedWeights !== undefined) {
+    const w = c.object(o.trainedWeights, p('trainedWeights'), ['key', 'reused']);
+    const key = w && c.string(w.key, joinPath(p('trainedWeights'), 'key'), { maxLength: 256 });
+    const reused = w && c.boolean(w.reused, joinPath(p('trainedWeights'), 'reused'));
+    if (key !== undefined && reused !== undefined) trainedWeights = { key, reused };
+  }
   if (
     c.errors.length > n0 ||
     source === undefined ||
@@ -165,6 +172,7 @@ function cell(c: Checker, v: unknown, path: string): CellResult | undefined {
     timings: t as CellTimings,
   };
   if (perEpisode) out.perEpisode = perEpisode;
+  if (trainedWeights) out.trainedWeights = trainedWeights;
   return out;
 }
 

@@ -58,6 +58,17 @@ export interface CellResult {
   timings: CellTimings;
   /** Every episode's values, when kept (JSON export may leave them out). */
   perEpisode?: { accuracy: number[]; auroc: number[] };
+  /**
+   * For a meta-trained row: the stored-weights key of its encoder (src/engine/weights-key.ts) and whether
+   * they were loaded from the store (`reused`: no training time spent in this run) or trained here.
+   * Absent for baselines, for a zero training budget, and in records made before weights were stored.
+   */
+  trainedWeights?: TrainedWeightsRef;
+}
+
+export interface TrainedWeightsRef {
+  key: string;
+  reused: boolean;
 }
 
 export type RunStatus = 'running' | 'cancelled' | 'done' | 'failed';

@@ -1,3 +1,4 @@
+import { pruneStaleWeights } from '../weights/weights-store';
 import { writeRange, type DB } from './db';
 import { lockName } from './schema';
 
@@ -5,12 +6,15 @@ export interface CleanupReport {
   abandonedWrites: string[];
   orphanShards: number;
   orphanArrays: number;
+  /** Trained weights whose datasets were deleted or replaced (see src/data/weights/weights-store.ts). */
+  staleWeights: number;
 }
 
 /**
  * Removes what interrupted writes left behind. A pending write whose Web Lock is not held belongs to a
  * writer that died (tab closed, crash); its staged records are deleted. Records whose writeId is neither
- * a committed dataset's nor a live write's are deleted too. Runs when the data worker starts.
+ * a committed dataset's nor a live write's are deleted too, and so are stored weights trained on a dataset
+ * that is gone or was replaced. Runs when the data worker starts.
  */
 export async function collectGarbage(db: DB): Promise<CleanupReport> {
   const held = new Set(((await navigator.locks.query()).held ?? []).map((l) => l.name));
@@ -38,7 +42,8 @@ export async function collectGarbage(db: DB): Promise<CleanupReport> {
       else orphanArrays += n;
     }
   }
-  return { abandonedWrites: abandoned, orphanShards, orphanArrays };
+  const staleWeights = await pruneStaleWeights(db);
+  return { abandonedWrites: abandoned, orphanShards, orphanArrays, staleWeights };
 }
 
 async function liveWriteIds(db: DB): Promise<Set<string>> {

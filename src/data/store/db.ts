@@ -17,6 +17,10 @@ export function openStore(name = DB_NAME): Promise<DB> {
         const runs = db.createObjectStore('runs', { keyPath: 'id' });
         runs.createIndex('byConfigHash', 'configHash');
       }
+      if (oldVersion < 3) {
+        const weights = db.createObjectStore('weights', { keyPath: 'key' });
+        weights.createIndex('byDataset', 'datasets', { multiEntry: true });
+      }
     },
     blocked() {
       // Another tab holds an older version open; it will close on its `versionchange`.

@@ -1,6 +1,10 @@
 import type { DBSchema } from 'idb';
+import type { RunEnvironment } from '../../core/results/environment';
 import type { RunRecord } from '../../core/results/types';
+import type { TaskRef } from '../../core/sources';
 import type { DatasetInfo, SplitName } from '../../core/types';
+import type { EncoderWeights } from '../../engine/fewshot/encoders/types';
+import type { WeightsKeyInput } from '../../engine/weights-key';
 
 /**
  * The IndexedDB schema. Every record that belongs to a dataset carries the `writeId` of the write that
@@ -10,8 +14,8 @@ import type { DatasetInfo, SplitName } from '../../core/types';
  */
 
 export const DB_NAME = 'protobench';
-/** 1: datasets; 2: adds `runs` (benchmark run records). */
-export const DB_VERSION = 2;
+/** 1: datasets; 2: adds `runs` (benchmark run records); 3: adds `weights` (trained encoder weights). */
+export const DB_VERSION = 3;
 
 /** A committed dataset: its info plus where and how its pixels are stored. */
 export interface DatasetManifest extends DatasetInfo {
@@ -53,6 +57,41 @@ export interface ArrayRecord {
   data: ArrayBuffer;
 }
 
+/** How a stored encoder was trained (small; listed without the tensors). */
+export interface WeightsSummary {
+  bestStep: number;
+  /** NaN when nothing was validated. */
+  bestValAccuracy: number;
+  validations: { step: number; accuracy: number; perTask: number[] }[];
+  sources: (TaskRef & { way: number })[];
+  skipped: (TaskRef & { reason: string })[];
+  trainMs: number;
+  stepMsMedian: number;
+  stepsPerSecond: number;
+  /** The compute worker's environment when it trained them (backend, adapter, tfjs, browser). */
+  environment: RunEnvironment | null;
+}
+
+/**
+ * Trained encoder weights, by `weightsKey(keyInput)` (src/engine/weights-key.ts): encoder, resolution,
+ * source tasks, training config, seed, backend and the fingerprints of the datasets trained on. A run
+ * that would train with an equal key loads these instead. `datasets` (multiEntry index `byDataset`) lists
+ * the dataset ids trained on: deleting one of them deletes the record.
+ */
+export interface StoredWeights {
+  key: string;
+  createdAt: string;
+  keyInput: WeightsKeyInput;
+  datasets: string[];
+  summary: WeightsSummary;
+  /** Float32 bytes of every tensor. */
+  bytes: number;
+  weights: EncoderWeights;
+}
+
+/** A stored record without its tensors (what listings and the reuse check return). */
+export type StoredWeightsInfo = Omit<StoredWeights, 'weights'>;
+
 export interface ProtoBenchDB extends DBSchema {
   datasets: { key: string; value: DatasetManifest };
   writes: { key: string; value: PendingWrite };
@@ -60,6 +99,8 @@ export interface ProtoBenchDB extends DBSchema {
   arrays: { key: [string, string]; value: ArrayRecord };
   /** Benchmark run records by id (persisted after every cell, so a run can be resumed). */
   runs: { key: string; value: RunRecord; indexes: { byConfigHash: string } };
+  /** Trained encoder weights by key (see StoredWeights). */
+  weights: { key: string; value: StoredWeights; indexes: { byDataset: string } };
 }
 
 export const labelsKey = (task: string): string => `labels/${task}`;

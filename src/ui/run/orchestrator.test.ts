@@ -6,7 +6,11 @@ import { webgpuEnvironment } from '../../core/results/test-record';
 import type { CellRequest, CellResult as EngineCell } from '../../engine/fewshot/cell';
 import type { EncoderWeights } from '../../engine/fewshot/encoders/types';
 import type { TrainRequest, TrainResult } from '../../engine/fewshot/train';
-import { startRun, type RunHost } from './orchestrator';
+import type { StoredTrainProgress, StoredTrainRequest, StoredTrainResult } from '../../engine/weights';
+import { startRun, type RunHost, type RunProgress } from './orchestrator';
+
+/** What the fake compute worker keeps between runs: the weights store (IndexedDB in the app). */
+type FakeStore = Map<string, { weights: EncoderWeights; createdAt: string }>;
 
 const catalog = smallCatalog();
 
@@ -23,6 +27,10 @@ class FakeHost implements RunHost {
   /** Called before each evaluation; may throw or block. */
   beforeEval: (n: number) => Promise<void> = async () => undefined;
   trainGate: Promise<void> = Promise.resolve();
+  storeRequests = 0;
+
+  /** `store`: the weights store, shared between hosts to stand for one browser's IndexedDB. */
+  constructor(readonly store: FakeStore = new Map()) {}
 
   async evaluateCell(req: CellRequest): Promise<EngineCell> {
     await this.beforeEval(this.evaluated.length);
@@ -41,17 +49,31 @@ class FakeHost implements RunHost {
     } as unknown as EngineCell;
   }
 
-  async trainEncoder(req: TrainRequest): Promise<TrainResult> {
+  async trainEncoder(req: StoredTrainRequest, onProgress?: (p: StoredTrainProgress) => void): Promise<TrainResult> {
+    const { store, ...train } = req;
+    // The key, as the compute worker's: everything that decides the weights (see weights-key.ts).
+    const wkey = `w-${fnv1a64(JSON.stringify([train.sources, train.seed, train.steps, train.lr, train.encoder]))}`;
+    if (store) this.storeRequests++;
+    const hit = store && (store.reuse ?? true) ? this.store.get(wkey) : undefined;
+    if (hit) {
+      onProgress?.({ step: 0, steps: train.steps, loss: NaN, reused: { key: wkey, createdAt: hit.createdAt } });
+      const r = { weights: hit.weights, timings: { totalMs: 0 } };
+      const outcome = { key: wkey, reused: true, createdAt: hit.createdAt, stored: true, loadMs: 1 };
+      return { ...r, weightsStore: outcome } as unknown as StoredTrainResult;
+    }
     await this.trainGate;
-    const key = JSON.stringify(req.sources);
+    const key = JSON.stringify(train.sources);
     this.trained.push(key);
     const weights: EncoderWeights = {
       format: 'protobench/encoder-weights',
       version: 1,
-      config: req.encoder,
-      tensors: [{ name: `${fnv1a64(key)}:${req.seed}`, shape: [1], values: new Float32Array(1) }],
+      config: train.encoder,
+      tensors: [{ name: `${fnv1a64(key)}:${train.seed}`, shape: [1], values: new Float32Array(1) }],
     };
-    return { weights, timings: { totalMs: 5 } } as unknown as TrainResult;
+    const createdAt = `2026-02-0${this.store.size + 1}T10:00:00.000Z`;
+    if (store) this.store.set(wkey, { weights, createdAt });
+    const outcome = { key: wkey, reused: false, createdAt, stored: !!store, loadMs: 0 };
+    return { weights, timings: { totalMs: 5 }, weightsStore: outcome } as unknown as StoredTrainResult;
   }
 
   async saveRecord(r: RunRecord): Promise<void> {
@@ -164,6 +186,69 @@ describe('run orchestrator', () => {
     expect(r.status).toBe('failed');
     expect(r.error).toBe('device lost');
     expect(r.cells).toHaveLength(2);
+  });
+
+  it('a second run with the same config reuses the stored weights: no training, same numbers', async () => {
+    const store: FakeStore = new Map();
+    const first = new FakeHost(store);
+    const a = await startRun(first, args()).done;
+    const planned = checkAgainstCatalog(config(), catalog).cells;
+    const keys = new Set(planned.filter((p) => p.trainingKey).map((p) => p.trainingKey));
+    expect(first.trained).toHaveLength(keys.size);
+    expect(store.size).toBe(keys.size);
+    const trainedCells = a.cells.filter((c) => c.trainedWeights);
+    expect(trainedCells.length).toBeGreaterThan(0);
+    expect(trainedCells.every((c) => c.trainedWeights?.reused === false)).toBe(true);
+    // Baselines train nothing and say nothing about weights.
+    expect(a.cells.filter((c) => c.source === 'untrained' || c.source === 'pixels').some((c) => c.trainedWeights)).toBe(
+      false,
+    );
+
+    const second = new FakeHost(store);
+    const texts: string[] = [];
+    const b = await startRun(second, args({ id: 'run-2' }), { onProgress: (p: RunProgress) => texts.push(p.text) })
+      .done;
+    expect(second.trained).toEqual([]);
+    expect(second.storeRequests).toBe(keys.size);
+    expect(b.timings.trainMs).toBe(0);
+    expect(b.cells.filter((c) => c.trainedWeights).every((c) => c.trainedWeights?.reused === true)).toBe(true);
+    expect(b.cells.map((c) => c.trainedWeights?.key)).toEqual(a.cells.map((c) => c.trainedWeights?.key));
+    expect(texts.some((t) => /reusing trained weights from 2026-02-0\d 10:00 UTC/.test(t))).toBe(true);
+    const strip = (r: RunRecord) => r.cells.map((c) => ({ ...c, timings: null, trainedWeights: null }));
+    expect(strip(b)).toEqual(strip(a));
+
+    // reuseWeights: false trains again (and the trained weights replace the stored ones).
+    const third = new FakeHost(store);
+    const c = await startRun(third, args({ id: 'run-3', reuseWeights: false })).done;
+    expect(third.trained).toHaveLength(keys.size);
+    expect(c.cells.some((x) => x.trainedWeights?.reused)).toBe(false);
+    // Another seed is another key: trained, not reused.
+    const fourth = new FakeHost(store);
+    await startRun(fourth, args({ id: 'run-4', config: { ...config(), seed: 99 } })).done;
+    expect(fourth.trained).toHaveLength(keys.size);
+  });
+
+  it('a run interrupted after training resumes on the stored weights: nothing retrained, same numbers', async () => {
+    const full = await startRun(new FakeHost(), args()).done;
+    const store: FakeStore = new Map();
+    const host = new FakeHost(store);
+    const job = startRun(host, args());
+    host.beforeEval = async (n) => {
+      if (n === 3) job.cancel();
+    };
+    const cancelled = await job.done;
+    expect(cancelled.status).toBe('cancelled');
+    const trainedBefore = host.trained.length;
+    expect(trainedBefore).toBeGreaterThan(0);
+
+    const host2 = new FakeHost(store);
+    const resumed = await startRun(host2, args({ resume: structuredClone(cancelled) })).done;
+    expect(resumed.status).toBe('done');
+    // Only keys first needed after the interruption are trained.
+    const trainedAfter = new Set(host2.trained);
+    for (const k of host.trained) expect(trainedAfter.has(k)).toBe(false);
+    const strip = (r: RunRecord) => r.cells.map((c) => ({ ...c, timings: null, trainedWeights: null }));
+    expect(strip(resumed)).toEqual(strip(full));
   });
 
   it('refuses to resume a record under another config', async () => {

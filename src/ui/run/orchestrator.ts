@@ -10,6 +10,13 @@
  * the config's seed and K (`episodeSpecFor`); initial weights and training order are seeded by the config's
  * seed, so a resumed run retrains the same weights and evaluates the same episodes.
  *
+ * Stored weights: every training request carries `store`, so the compute worker first looks for weights
+ * stored under the request's key (encoder, resolution, source tasks, training config, seed, backend, data
+ * fingerprints: src/engine/weights-key.ts) and loads them instead of training; weights it trains are
+ * stored. A later run, or a resumed one, with the same key therefore trains nothing and gets the weights
+ * an uninterrupted training gives. Each trained cell records the key and whether it was reused
+ * (`trainedWeights`).
+ *
  * Cancel: `cancel()` returns at once; the compute call in flight is abandoned (its result is ignored) and,
  * where the host has `cancel`, aborted in the worker too (engine calls carry the run's id as their
  * `cancelToken`; the engine stops at its next await boundary, within about a second). `done` then waits
@@ -41,12 +48,13 @@ import {
 } from '../../core/results';
 import type { CellProgress, CellRequest, CellResult as EngineCell } from '../../engine/fewshot/cell';
 import type { EncoderConfig, EncoderWeights } from '../../engine/fewshot/encoders/types';
-import type { TrainProgress, TrainRequest, TrainResult } from '../../engine/fewshot/train';
+import type { StoredTrainProgress, StoredTrainRequest, StoredTrainResult, WeightsOutcome } from '../../engine/weights';
 
 /** What the orchestrator needs from the workers (the compute worker's API and the data worker's run store). */
 export interface RunHost {
   evaluateCell(req: CellRequest, onProgress?: (p: CellProgress) => void): Promise<EngineCell>;
-  trainEncoder(req: TrainRequest, onProgress?: (p: TrainProgress) => void): Promise<TrainResult>;
+  /** Train, or load the weights stored under the request's key (`store`; see ComputeService.trainEncoder). */
+  trainEncoder(req: StoredTrainRequest, onProgress?: (p: StoredTrainProgress) => void): Promise<StoredTrainResult>;
   saveRecord(record: RunRecord): Promise<void>;
   /** Abort the engine calls started with `cancelToken` === token (ComputeService.cancel). */
   cancel?(token: string): unknown;
@@ -83,6 +91,20 @@ export interface RunArgs {
   /** Id and clock for a new record (tests pass fixed ones). */
   id?: string;
   now?: () => Date;
+  /** Load stored weights instead of training when the key matches (default true); trained weights are stored either way. */
+  reuseWeights?: boolean;
+}
+
+/** A training's weights and where they came from. */
+interface Trained {
+  weights: EncoderWeights;
+  outcome?: WeightsOutcome;
+}
+
+/** `2026-11-26 10:23 UTC` from an ISO date (what the progress line says). */
+export function shortDate(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 class Cancelled extends Error {
@@ -240,18 +262,19 @@ export class RunJob {
     try {
       await this.host.saveRecord(this.record);
       this.cb.onRecord?.(this.record);
-      const weights = new Map<string, EncoderWeights | undefined>();
+      const weights = new Map<string, Trained>();
       for (const cell of todo) {
         this.throwIfCancelled();
         const spec = parseSourceKey(cell.source);
         const trained = !!spec && !isBaseline(spec) && cell.trainingKey !== null;
-        let w: EncoderWeights | undefined;
+        let t: Trained | undefined;
         if (trained && config.training.steps > 0) {
           const key = cell.trainingKey as string;
           if (!weights.has(key)) weights.set(key, await this.train(cell, progress));
-          w = weights.get(key);
+          t = weights.get(key);
         }
-        const result = await this.evaluate(cell, trained, w, progress);
+        let result = await this.evaluate(cell, trained, t?.weights, progress);
+        if (t?.outcome) result = { ...result, trainedWeights: { key: t.outcome.key, reused: t.outcome.reused } };
         this.record = withCell(this.record, result);
         this.record = { ...this.record, timings: { ...this.record.timings, totalMs: elapsed() } };
         await this.host.saveRecord(this.record);
@@ -283,14 +306,32 @@ export class RunJob {
   private async train(
     cell: PlannedCell,
     progress: (p: Omit<RunProgress, 'cellsDone' | 'cellsTotal'>) => void,
-  ): Promise<EncoderWeights> {
+  ): Promise<Trained> {
     const { config } = this.args;
     const b = config.training;
     const what = `${cell.source} for ${cell.target.dataset} (${cell.sourceTasks.length} source tasks)`;
-    progress({ phase: 'train', text: `Training ${what}: starting`, cell: cell.key, step: 0, steps: b.steps });
+    progress({
+      phase: 'train',
+      text: `Training ${what}: looking for stored weights`,
+      cell: cell.key,
+      step: 0,
+      steps: b.steps,
+    });
     let live = true;
-    const onStep = Comlink.proxy((p: TrainProgress) => {
+    const reusing = (createdAt: string): void =>
+      progress({
+        phase: 'train',
+        text: `${what}: reusing trained weights from ${shortDate(createdAt)} (no training)`,
+        cell: cell.key,
+        step: b.steps,
+        steps: b.steps,
+      });
+    const onStep = Comlink.proxy((p: StoredTrainProgress) => {
       if (!live || this.cancelled) return;
+      if (p.reused) {
+        reusing(p.reused.createdAt);
+        return;
+      }
       const val = p.valAccuracy !== undefined ? `, val acc ${(100 * p.valAccuracy).toFixed(1)}%` : '';
       progress({
         phase: 'train',
@@ -314,15 +355,18 @@ export class RunJob {
             seed: config.seed,
             valEvery: b.valEvery,
             cancelToken: this.record.id,
+            store: { reuse: this.args.reuseWeights ?? true },
           },
           onStep,
         ),
       );
+      // Reused weights cost no training time (their totalMs is 0).
       this.record = {
         ...this.record,
         timings: { ...this.record.timings, trainMs: this.record.timings.trainMs + r.timings.totalMs },
       };
-      return r.weights;
+      if (r.weightsStore?.reused) reusing(r.weightsStore.createdAt);
+      return { weights: r.weights, ...(r.weightsStore ? { outcome: r.weightsStore } : {}) };
     } finally {
       live = false;
     }

@@ -41,6 +41,7 @@ import type { LocalRuns } from './shared-view';
 import { renderMatrices, type MatrixMetric } from './matrix';
 import { startRun, type RunJob, type RunProgress } from './orchestrator';
 import { ProgressMeter } from './progress-meter';
+import { weightsList } from './weights-list';
 import { renderShotCurve } from './shot-curve';
 
 const BASE_SOURCES: SourceSpec[] = [{ kind: 'all-except-target' }, { kind: 'untrained' }, { kind: 'pixels' }];
@@ -196,6 +197,7 @@ export async function runPanel(
       drawMatrix();
     },
   );
+  const storedWeights = weightsList(w.data);
   const shareOut = h('input', {
     type: 'text',
     readonly: true,
@@ -505,6 +507,7 @@ export async function runPanel(
       setRunning(false);
       drawMatrix();
       void history.refresh(record?.id);
+      void storedWeights.refresh();
     }
   }
 
@@ -712,6 +715,7 @@ export async function runPanel(
     matrixBox,
     curveBox,
     history.element,
+    storedWeights.element,
   );
   // A config in the URL (a bookmarked or shared setup, a sweep) replaces the defaults; a bad one is explained
   // and nothing runs until it is fixed.
@@ -747,6 +751,7 @@ export async function runPanel(
   onEdit(false);
   setRunning(false);
   await history.refresh();
+  await storedWeights.refresh();
 
   return {
     backend: env.backend,
