@@ -39,7 +39,12 @@ function datasetCard(
   const source = d.source === 'synthetic-demo' ? 'synthetic demo' : 'imported';
   const del = h('button', { type: 'button', class: 'delete', 'data-testid': 'delete-dataset' }, 'Delete');
   del.addEventListener('click', () => {
-    if (confirm(`Delete dataset "${d.id}" (${d.numImages} images) from this browser?`)) void actions.remove(d.id);
+    if (
+      confirm(
+        `Delete dataset "${d.id}" (${d.numImages} images) from this browser? Weights trained on it are deleted too.`,
+      )
+    )
+      void actions.remove(d.id);
   });
   const strip = h('div', { class: 'thumbs', 'data-testid': 'thumbnails' });
   void actions.thumbnails(d.id).then(
