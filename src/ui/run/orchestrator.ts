@@ -75,6 +75,9 @@ export interface RunProgress {
   cell?: string;
   step?: number;
   steps?: number;
+  /** Units done and total in the cell's current phase (images embedded, episodes run). */
+  done?: number;
+  total?: number;
 }
 
 export interface RunCallbacks {
@@ -383,7 +386,13 @@ export class RunJob {
     const onStep = Comlink.proxy((p: CellProgress) => {
       if (!live || this.cancelled) return;
       const what = p.phase === 'embed' ? 'embedding images' : 'episodes';
-      progress({ phase: p.phase, text: `${label(cell)}: ${what} ${p.done} of ${p.total}`, cell: cell.key });
+      progress({
+        phase: p.phase,
+        text: `${label(cell)}: ${what} ${p.done} of ${p.total}`,
+        cell: cell.key,
+        done: p.done,
+        total: p.total,
+      });
     });
     progress({ phase: 'embed', text: `${label(cell)}: starting`, cell: cell.key });
     try {
