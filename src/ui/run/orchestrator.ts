@@ -25,6 +25,7 @@
  */
 
 import * as Comlink from 'comlink';
+import type { MeterEvent } from './progress-meter';
 import {
   checkAgainstCatalog,
   episodeSpecFor,
@@ -65,19 +66,10 @@ export const CANCEL_WAIT_MS = 10_000;
 
 export type RunPhase = 'plan' | 'train' | 'embed' | 'episodes' | 'done' | 'cancelled' | 'failed';
 
-export interface RunProgress {
+/** The meter's fields (cells, the cell in progress, training steps, units done in the cell's phase) and a line for people. */
+export interface RunProgress extends MeterEvent {
   phase: RunPhase;
-  /** One line for people. */
   text: string;
-  cellsDone: number;
-  cellsTotal: number;
-  /** The cell or training in progress. */
-  cell?: string;
-  step?: number;
-  steps?: number;
-  /** Units done and total in the cell's current phase (images embedded, episodes run). */
-  done?: number;
-  total?: number;
 }
 
 export interface RunCallbacks {

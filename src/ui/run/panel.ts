@@ -234,6 +234,13 @@ export async function runPanel(
     }),
   );
 
+  /** A labelled checkbox of the form (a source row or a target column). */
+  function choice(key: string, checked: boolean, attrs: Record<string, string>, title?: string): HTMLElement {
+    const box = h('input', { type: 'checkbox', value: key, checked, ...attrs });
+    box.addEventListener('change', () => onEdit());
+    return h('label', title ? { title } : {}, box, ` ${key}`);
+  }
+
   function fillForm(c: RunConfig): void {
     kField.value = c.shots.join(',');
     epField.value = String(c.episodes);
@@ -253,15 +260,7 @@ export async function runPanel(
     const srcKeys = new Set(c.sources.map(sourceKey));
     const sourceBoxFor = (s: SourceSpec): HTMLElement => {
       const key = sourceKey(s);
-      const box = h('input', {
-        type: 'checkbox',
-        value: key,
-        checked: srcKeys.has(key),
-        'data-testid': 'run-source',
-        'data-source': key,
-      });
-      box.addEventListener('change', () => onEdit());
-      return h('label', {}, box, ` ${key}`);
+      return choice(key, srcKeys.has(key), { 'data-testid': 'run-source', 'data-source': key });
     };
     // The config's own sources first (a source of another browser's catalog stays listed, so the check names it).
     const more = [...catalogSources(catalog), ...c.sources].filter(
@@ -300,16 +299,8 @@ export async function runPanel(
             .filter((t) => t.domain === domain)
             .map((t) => {
               const key = targetKey(t);
-              const box = h('input', {
-                type: 'checkbox',
-                value: key,
-                checked: tgtKeys.has(key),
-                'data-testid': 'run-target',
-                'data-target': key,
-                'data-domain': t.domain,
-              });
-              box.addEventListener('change', () => onEdit());
-              return h('label', { title: t.domain }, box, ` ${key}`);
+              const attrs = { 'data-testid': 'run-target', 'data-target': key, 'data-domain': t.domain };
+              return choice(key, tgtKeys.has(key), attrs, t.domain);
             }),
         ),
       ),
