@@ -252,6 +252,8 @@ test.describe('few-shot engine', () => {
     test.setTimeout(240_000);
     const configs: EncoderConfig[] = [
       { name: 'conv4', inputSize: 32, channels: 3, seed: 2, width: 16 },
+      // Odd sides (36 -> 18 -> 9 -> 4): the max-pool mask's padded last row/column (maxpool-step.ts).
+      { name: 'conv4', inputSize: 36, channels: 3, seed: 4, width: 8 },
       { name: 'resnet12', inputSize: 24, channels: 3, seed: 3, widths: [8, 8, 16, 16] },
     ];
     type Grads = { loss: number; grads: { name: string; values: number[] }[] }[];

@@ -72,7 +72,10 @@ test('the page stays responsive during a run; a reload mid-run keeps the finishe
   test.info().annotations.push({ type: 'responsiveness', description: JSON.stringify(responsiveness) });
   expect(delays.length).toBeGreaterThanOrEqual(10);
   // Progress says how far the run is and, once a cell is done, how long is left.
-  expect(etas.some((t) => /^\d+ of \d+ cells, about \d+ (s|min) left/.test(t)), etas.join('\n')).toBe(true);
+  expect(
+    etas.some((t) => /^\d+ of \d+ cells, about \d+ (s|min) left/.test(t)),
+    etas.join('\n'),
+  ).toBe(true);
   // The UI thread only renders: inputs are handled within a frame or two even while the workers compute.
   expect(responsiveness.medianDelayMs).toBeLessThan(50);
   expect(responsiveness.maxDelayMs).toBeLessThan(300);

@@ -9,7 +9,8 @@ Three numbers, medians, 2 threads (the browser's wasm backend runs 2 on this mac
   3. Meta-training steps/s: Conv-4 in train mode on one 100-image 84x84 episode, ProtoNet loss, Adam.
 
 Writes bench/results/engine-torch.json; the browser benchmark reads it and prints ratios.
-Usage (Debian: apt-get install python3-torch, then /usr/bin/python3): python3 bench/reference/protonet_torch.py [--threads 2] [--quick]
+Usage (Debian: apt-get install python3-torch, then /usr/bin/python3):
+  python3 bench/reference/protonet_torch.py [--threads 2] [--quick] [--only-train]
 """
 
 import argparse
@@ -156,9 +157,27 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--quick", action="store_true", help="fewer rounds and episodes (smoke test)")
+    ap.add_argument(
+        "--only-train",
+        action="store_true",
+        help="only the meta-training steps: update train_steps_per_s in an existing results file (side-by-side runs)",
+    )
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
+    here = os.path.dirname(os.path.abspath(__file__))
+    path = os.path.join(here, "..", "results", "engine-torch.json")
+    if a.only_train:
+        train = train_steps(2 if a.quick else 7)
+        out = json.load(open(path)) if os.path.exists(path) else {"name": "engine-torch", "numbers": {}, "raw": {}}
+        out["numbers"]["train_steps_per_s"] = train["steps_per_s"]
+        out["raw"]["train"] = train
+        out["date"] = time.strftime("%Y-%m-%dT%H:%M:%S")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            json.dump(out, f, indent=2)
+        print(f"train_steps_per_s {train['steps_per_s']:10.3f}  median ms {train['median_ms']:.1f}  GFLOP/s {train['gflops']:.1f}")
+        return
     model = conv4().eval()
     rounds = 2 if a.quick else 7
     e84 = embed_throughput(model, 84, rounds)
@@ -183,8 +202,6 @@ def main() -> None:
         "numbers": numbers,
         "raw": {"embed84": e84, "embed224": e224, "cells": cells, "train": train},
     }
-    here = os.path.dirname(os.path.abspath(__file__))
-    path = os.path.join(here, "..", "results", "engine-torch.json")
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as f:
         json.dump(out, f, indent=2)

@@ -19,8 +19,11 @@ import { canonicalJSON } from '../core/config/hash';
 import type { TaskRef } from '../core/sources';
 import type { EncoderConfig } from './fewshot/encoders/types';
 
-/** Bump when the trainer's arithmetic changes, so weights stored by an older trainer are not reused. */
-export const TRAINER_VERSION = 1;
+/**
+ * Bump when the trainer's arithmetic changes, so weights stored by an older trainer are not reused.
+ * 2: BatchNorm statistics through average pooling (bench/micro), not matMul.
+ */
+export const TRAINER_VERSION = 2;
 
 export interface WeightsTrainingConfig {
   steps: number;

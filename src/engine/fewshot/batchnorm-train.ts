@@ -1,20 +1,28 @@
 import * as tf from '@tensorflow/tfjs';
 
 /**
- * Train-mode BatchNorm over [B, H, W, C] with a hand-written backward pass. tfjs's own gradient of
- * batchNorm tiles the per-channel statistics to the full activation shape (tf.tile), and its reductions
- * over the batch axes transpose the activation first; on wasm those took most of a Conv-4 training step.
- * Here every per-channel sum is x^T [C, N] x ones [N, 1] (a matmul whose packed operand is the small
- * column of ones: [1, N] x [N, C] would repack the whole activation every call, 6x slower on wasm), every
- * other op a per-channel broadcast. With N = B*H*W, xhat = (x - mean) / sqrt(var + eps), y = gamma * xhat + beta:
+ * Train-mode BatchNorm over [B, H, W, C] with a hand-written backward pass, in as few full passes over the
+ * activation as tfjs ops allow (on wasm every pass over a 100x84x84x64 activation costs tens of ms, and
+ * elementwise passes, not the convolutions, were half of a Conv-4 step).
  *
- *   dbeta = sum(dy),  dgamma = sum(dy * xhat),  dx = gamma / sqrt(var + eps) / N * (N dy - dbeta - xhat dgamma)
+ * - Per-channel means are average pools: [B, H*W, 1, C] pooled over its H*W rows (XNNPACK's average pooling,
+ *   one read of the activation), then the mean of the B image means. tfjs's own reductions over the batch
+ *   axes transpose the activation first, and x^T x ones runs tfjs-wasm's naive (non-XNNPACK) matmul.
+ * - Forward keeps xc = x - mean (not xhat): y = xc * (gamma rstd) + beta, 4 passes with the square for the
+ *   variance. With N = B*H*W, rstd = 1 / sqrt(var + eps), xhat = xc rstd:
+ *
+ *   dbeta = sum(dy),  dgamma = rstd sum(dy * xc),
+ *   dx = gamma rstd / N (N dy - dbeta - xhat dgamma) = a dy + k xc + c, per channel
+ *        a = gamma rstd,  k = -a rstd dgamma / N,  c = -a dbeta / N
  *
  * `onStats(mean, variance)` receives the batch statistics ([C], biased variance) for the running averages.
  */
-/** Column sums of t [N, C] as a [1, C] row; `ones` is [N, 1]. */
-function channelSum(t: tf.Tensor2D, ones: tf.Tensor2D): tf.Tensor2D {
-  return tf.reshape(tf.matMul(t, ones, true, false), [1, -1]);
+
+/** Per-channel mean of [B, H, W, C] as [C]: one average pool over each image, then the mean over images. */
+export function channelMean(t: tf.Tensor4D): tf.Tensor1D {
+  const [B, H, W, C] = t.shape;
+  const perImage = tf.avgPool(tf.reshape(t, [B, H * W, 1, C]) as tf.Tensor4D, [H * W, 1], 1, 'valid');
+  return tf.mean(tf.reshape(perImage, [B, C]), 0) as tf.Tensor1D;
 }
 
 export function batchNormTrain(
@@ -24,31 +32,29 @@ export function batchNormTrain(
   eps: number,
   onStats: (mean: tf.Tensor1D, variance: tf.Tensor1D) => void,
 ): tf.Tensor4D {
-  const [B, H, W, C] = x.shape;
-  const N = B * H * W;
+  const N = x.shape[0] * x.shape[1] * x.shape[2];
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xi, g, b] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
     const save = args[3] as tf.GradSaveFunc;
-    const ones = tf.ones([N, 1]) as tf.Tensor2D;
-    const x2 = tf.reshape(xi, [N, C]) as tf.Tensor2D;
-    const mean = tf.div(channelSum(x2, ones), N);
-    const xc = tf.sub(x2, mean);
-    const variance = tf.div(channelSum(tf.square(xc) as tf.Tensor2D, ones), N);
-    const rstd = tf.rsqrt(tf.add(variance, eps));
-    const xhat = tf.mul(xc, rstd) as tf.Tensor2D;
-    onStats(tf.reshape(mean, [C]), tf.reshape(variance, [C]));
-    save([xhat, rstd, g, ones]);
+    const mean = channelMean(xi);
+    const xc = tf.sub(xi, mean) as tf.Tensor4D;
+    const variance = channelMean(tf.square(xc) as tf.Tensor4D);
+    const rstd = tf.rsqrt(tf.add(variance, eps)) as tf.Tensor1D;
+    onStats(mean, variance);
+    save([xc, rstd, g]);
     return {
-      value: tf.reshape(tf.add(tf.mul(xhat, g), b), [B, H, W, C]) as tf.Tensor4D,
+      value: tf.add(tf.mul(xc, tf.mul(rstd, g)), b) as tf.Tensor4D,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sx, sr, sg, so] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D];
+        const [sxc, sr, sg] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
         return tf.tidy(() => {
-          const d2 = tf.reshape(dy, [N, C]) as tf.Tensor2D;
-          const dbeta = channelSum(d2, so);
-          const dgamma = channelSum(tf.mul(d2, sx) as tf.Tensor2D, so);
-          const scale = tf.div(tf.mul(sr, sg), N);
-          const dx = tf.mul(tf.sub(tf.sub(tf.mul(d2, N), dbeta), tf.mul(sx, dgamma)), scale);
-          return [tf.reshape(dx, [B, H, W, C]), tf.reshape(dgamma, [C]), tf.reshape(dbeta, [C])];
+          const d = dy as tf.Tensor4D;
+          const dbeta = tf.mul(channelMean(d), N);
+          const dgamma = tf.mul(tf.mul(channelMean(tf.mul(d, sxc) as tf.Tensor4D), N), sr);
+          const a = tf.mul(sg, sr);
+          const k = tf.div(tf.mul(tf.mul(a, sr), dgamma), -N);
+          const c = tf.div(tf.mul(a, dbeta), -N);
+          const dx = tf.add(tf.add(tf.mul(d, a), tf.mul(sxc, k)), c);
+          return [dx, dgamma, dbeta];
         });
       },
     };

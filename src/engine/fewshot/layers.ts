@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchNormTrain } from './batchnorm-train';
 import { conv2dSame, conv2dSameNative, conv2dSameNoInputGrad } from './conv-grad';
-import { maxPool2Train } from './maxpool-train';
+import { maxPool2TrainStep } from './maxpool-step';
 import { heUniform, type ParamStore } from './params';
 
 /** PyTorch's BatchNorm2d defaults. */
@@ -84,7 +84,7 @@ export function convBnTrain(
  * then tf.maxPool, with tfjs's gradients.
  */
 export function actPoolTrain(x: tf.Tensor4D, act: (t: tf.Tensor4D) => tf.Tensor4D, reference = false): tf.Tensor4D {
-  return reference ? tf.maxPool(act(x), 2, 2, 'valid') : act(maxPool2Train(x));
+  return reference ? tf.maxPool(act(x), 2, 2, 'valid') : act(maxPool2TrainStep(x));
 }
 
 /** A conv with BatchNorm folded in (eval mode): y = conv(x, w) + b. */

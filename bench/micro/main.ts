@@ -1,0 +1,12 @@
+import * as Comlink from 'comlink';
+import type { MicroApi } from './worker';
+
+declare global {
+  interface Window {
+    micro: Comlink.Remote<MicroApi>;
+  }
+}
+
+const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+window.micro = Comlink.wrap<MicroApi>(worker);
+document.body.dataset.ready = 'true';

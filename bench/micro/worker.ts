@@ -1,0 +1,235 @@
+/// <reference lib="webworker" />
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import * as Comlink from 'comlink';
+import { configureWasm, wasmReport } from '../../src/engine/backends/wasm';
+import { createEncoder } from '../../src/engine/fewshot/encoders/registry';
+import type { EncoderConfig } from '../../src/engine/fewshot/encoders/types';
+import { protoLoss } from '../../src/engine/fewshot/loss';
+import { abSteps } from './ab';
+import { makeCases } from './ops';
+import { DW_VARIANTS } from './variants';
+
+/**
+ * Kernel micro-benchmarks for the wasm training step (not part of the app): per-kernel profile of a
+ * Conv-4 meta-training step, and timings of alternative formulations of the convolution's weight gradient.
+ */
+
+function rand(shape: number[], seed: number): tf.Tensor {
+  return tf.randomUniform(shape, 0, 1, 'float32', seed);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+async function init(): Promise<unknown> {
+  configureWasm(2);
+  await tf.setBackend('wasm');
+  await tf.ready();
+  return { backend: tf.getBackend(), ...(await wasmReport()) };
+}
+
+export interface KernelRow {
+  name: string;
+  calls: number;
+  ms: number;
+  shapes: string;
+}
+
+/** Train steps of an encoder; the last one under tf.profile, aggregated by kernel name and input shapes. */
+async function profileStep(config: EncoderConfig, steps: number): Promise<unknown> {
+  const enc = createEncoder(config);
+  const optimizer = tf.train.adam(1e-3);
+  const way = 5;
+  const shot = 5;
+  const query = 15;
+  const n = way * (shot + query);
+  const sl = Int32Array.from({ length: way * shot }, (_, i) => Math.floor(i / shot));
+  const ql = Int32Array.from({ length: way * query }, (_, i) => Math.floor(i / query));
+  const ms: number[] = [];
+  const mem: number[] = [];
+  const once = async (seed: number): Promise<void> => {
+    const x = rand([n, config.inputSize, config.inputSize, config.channels], seed) as tf.Tensor4D;
+    const t0 = performance.now();
+    const cost = optimizer.minimize(() => protoLoss(enc.forwardTrain(x), sl, ql, way).loss, true, enc.variables());
+    await cost?.data();
+    ms.push(performance.now() - t0);
+    cost?.dispose();
+    x.dispose();
+    mem.push(tf.memory().numTensors);
+  };
+  for (let s = 0; s < steps; s++) await once(s + 1);
+  const prof = await tf.profile(() => once(1000));
+  const agg = new Map<string, KernelRow>();
+  const byName = new Map<string, { calls: number; ms: number }>();
+  for (const k of prof.kernels) {
+    const t = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+    const key = `${k.name} ${JSON.stringify(k.inputShapes)}`;
+    const r = agg.get(key) ?? { name: k.name, calls: 0, ms: 0, shapes: JSON.stringify(k.inputShapes) };
+    r.calls++;
+    r.ms += t;
+    agg.set(key, r);
+    const b = byName.get(k.name) ?? { calls: 0, ms: 0 };
+    b.calls++;
+    b.ms += t;
+    byName.set(k.name, b);
+  }
+  optimizer.dispose();
+  enc.dispose();
+  const total = [...byName.values()].reduce((a, b) => a + b.ms, 0);
+  return {
+    stepMs: ms,
+    medianMs: median(ms.slice(1, steps)),
+    profiledMs: ms[ms.length - 1],
+    kernelTotalMs: total,
+    memory: mem,
+    byName: [...byName.entries()].map(([name, v]) => ({ name, ...v })).sort((a, b) => b.ms - a.ms),
+    byShape: [...agg.values()].sort((a, b) => b.ms - a.ms).slice(0, 40),
+  };
+}
+
+/** Times each dW variant on [B, S, S, Cin] x dy [B, S, S, Cout] (3x3, pad 1), and its max difference to the first. */
+async function dwBench(
+  B: number,
+  S: number,
+  cin: number,
+  cout: number,
+  rounds: number,
+  names?: string[],
+): Promise<unknown> {
+  const x = rand([B, S, S, cin], 1) as tf.Tensor4D;
+  const dy = tf.sub(rand([B, S, S, cout], 2), 0.5) as tf.Tensor4D;
+  const out: unknown[] = [];
+  let ref: Float32Array | undefined;
+  const flops = 2 * B * S * S * 9 * cin * cout;
+  const use = DW_VARIANTS.filter((v) => !names || names.includes(v.name));
+  const times = new Map<string, number[]>(use.map((v) => [v.name, []]));
+  const diffs = new Map<string, number>();
+  for (let r = 0; r <= rounds; r++) {
+    for (const v of use) {
+      const ms = times.get(v.name)!;
+      let diff = 0;
+      const t0 = performance.now();
+      const dw = v.dw(x, dy);
+      const vals = (await dw.data()) as Float32Array;
+      const t = performance.now() - t0;
+      if (r > 0) ms.push(t);
+      if (r === 0) {
+        if (!ref) ref = vals.slice();
+        else {
+          let scale = 0;
+          for (let i = 0; i < vals.length; i++) {
+            diff = Math.max(diff, Math.abs((vals[i] as number) - (ref[i] as number)));
+            scale = Math.max(scale, Math.abs(ref[i] as number));
+          }
+          diff /= scale;
+        }
+        diffs.set(v.name, diff);
+      }
+      dw.dispose();
+    }
+  }
+  for (const v of use) {
+    const ms = times.get(v.name)!;
+    const m = median(ms);
+    const mn = Math.min(...ms);
+    out.push({
+      variant: v.name,
+      medianMs: m,
+      minMs: mn,
+      gflops: flops / (mn / 1000) / 1e9,
+      relDiff: diffs.get(v.name),
+      ms,
+    });
+  }
+  tf.dispose([x, dy]);
+  return { shape: [B, S, S, cin, cout], out, tensors: tf.memory().numTensors };
+}
+
+/** Time an arbitrary op list on fixed inputs: forward conv, dx conv, etc. */
+async function opBench(B: number, S: number, cin: number, cout: number, rounds: number): Promise<unknown> {
+  const x = rand([B, S, S, cin], 1) as tf.Tensor4D;
+  const w = tf.sub(rand([3, 3, cin, cout], 3), 0.5) as tf.Tensor4D;
+  const dy = tf.sub(rand([B, S, S, cout], 2), 0.5) as tf.Tensor4D;
+  const wt = tf.transpose(tf.reverse(w, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+  const ops: Record<string, () => tf.Tensor> = {
+    fwdConv: () => tf.conv2d(x, w, 1, 'same'),
+    dxConv: () => tf.conv2d(dy, wt, 1, 'same'),
+    padX: () =>
+      tf.pad(x, [
+        [0, 0],
+        [1, 1],
+        [1, 1],
+        [0, 0],
+      ]),
+    transposeX: () => tf.transpose(x, [3, 1, 2, 0]),
+    transposeDy: () => tf.transpose(dy, [1, 2, 0, 3]),
+    maxPool: () => tf.maxPool(dy, 2, 2, 'valid'),
+    mulDy: () => tf.mul(dy, dy),
+    reluDy: () => tf.relu(dy),
+  };
+  const out: Record<string, number> = {};
+  for (const [k, f] of Object.entries(ops)) {
+    const ms: number[] = [];
+    for (let r = 0; r <= rounds; r++) {
+      // wasm kernels run synchronously: no read-back needed to time them.
+      const t0 = performance.now();
+      const y = f();
+      if (r > 0) ms.push(performance.now() - t0);
+      y.dispose();
+    }
+    out[k] = median(ms);
+  }
+  tf.dispose([x, w, dy, wt]);
+  return out;
+}
+
+/** One dW variant under tf.profile: time per kernel name and input shapes. */
+async function profileDw(B: number, S: number, cin: number, cout: number, name: string): Promise<unknown> {
+  const x = rand([B, S, S, cin], 1) as tf.Tensor4D;
+  const dy = tf.sub(rand([B, S, S, cout], 2), 0.5) as tf.Tensor4D;
+  const v = DW_VARIANTS.find((d) => d.name === name)!;
+  v.dw(x, dy).dispose();
+  const t0 = performance.now();
+  const prof = await tf.profile(() => v.dw(x, dy));
+  const wall = performance.now() - t0;
+  const agg = new Map<string, KernelRow>();
+  for (const k of prof.kernels) {
+    const key = `${k.name} ${JSON.stringify(k.inputShapes)}`;
+    const r = agg.get(key) ?? { name: k.name, calls: 0, ms: 0, shapes: JSON.stringify(k.inputShapes) };
+    r.calls++;
+    r.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+    agg.set(key, r);
+  }
+  tf.dispose([x, dy, prof.result as tf.Tensor]);
+  return { wall, rows: [...agg.values()].sort((a, b) => b.ms - a.ms) };
+}
+
+/** Cases from ops.ts, interleaved round by round (noise hits all alike); median ms per case. */
+async function opsBench(B: number, S: number, C: number, rounds: number, only?: string[]): Promise<unknown> {
+  const { cases, dispose } = makeCases(B, S, C);
+  const use = cases.filter((c) => !only || only.some((o) => c.name.startsWith(o)));
+  const ms = new Map<string, number[]>(use.map((c) => [c.name, []]));
+  for (let r = 0; r <= rounds; r++) {
+    for (const c of use) {
+      const t0 = performance.now();
+      const out = c.run();
+      const t = performance.now() - t0;
+      if (r > 0) ms.get(c.name)!.push(t);
+      tf.dispose(out);
+    }
+  }
+  dispose();
+  return {
+    shape: [B, S, S, C],
+    tensors: tf.memory().numTensors,
+    rows: use.map((c) => ({ name: c.name, medianMs: median(ms.get(c.name)!) })),
+  };
+}
+
+const api = { init, profileStep, dwBench, opBench, profileDw, opsBench, abSteps };
+export type MicroApi = typeof api;
+Comlink.expose(api);
