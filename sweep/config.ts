@@ -107,15 +107,18 @@ export const MAX_RUNS = 10_000;
 export type SweepValidation = { ok: true; config: SweepConfig } | { ok: false; errors: ValueError[] };
 
 /** A non-empty list without repeated values (by `key`): each item checked by `item`. */
-function axis<T>(
+/**
+ * The items of `v` (a list), each read by `item`; a repeated item (same `key`) is an error at its index
+ * that names the first one. Undefined when any item is bad.
+ */
+function distinct<T>(
   c: Checker,
-  v: unknown,
+  v: unknown[],
   path: string,
   item: (x: unknown, p: string) => T | undefined,
   key: (t: T) => string,
-  what: string,
+  repeated: { expected: string; found: (k: string, first: number) => string },
 ): T[] | undefined {
-  if (!Array.isArray(v) || v.length === 0) return c.fail(path, `a non-empty list of ${what}`, v);
   const out: T[] = [];
   const seen = new Map<string, number>();
   let ok = true;
@@ -129,17 +132,27 @@ function axis<T>(
     const k = key(t);
     const first = seen.get(k);
     if (first !== undefined) {
-      c.fail(
-        p,
-        `a value not already listed (each value is a run axis point)`,
-        x,
-        `${k}, the same as ${path}[${first}]`,
-      );
+      c.fail(p, repeated.expected, x, repeated.found(k, first));
       ok = false;
     } else seen.set(k, i);
     out.push(t);
   });
   return ok ? out : undefined;
+}
+
+function axis<T>(
+  c: Checker,
+  v: unknown,
+  path: string,
+  item: (x: unknown, p: string) => T | undefined,
+  key: (t: T) => string,
+  what: string,
+): T[] | undefined {
+  if (!Array.isArray(v) || v.length === 0) return c.fail(path, `a non-empty list of ${what}`, v);
+  return distinct(c, v, path, item, key, {
+    expected: 'a value not already listed (each value is a run axis point)',
+    found: (k, first) => `${k}, the same as ${path}[${first}]`,
+  });
 }
 
 /** One item, or a non-empty list of distinct items (one run holds them all). */
@@ -157,25 +170,10 @@ function group<T>(
     return t === undefined ? undefined : [t];
   }
   if (v.length === 0 || v.length > max) return c.fail(path, `${what}, or a list of 1..${max} of them`, v);
-  const out: T[] = [];
-  const seen = new Map<string, number>();
-  let ok = true;
-  v.forEach((x, i) => {
-    const p = joinPath(path, i);
-    const t = item(x, p);
-    if (t === undefined) {
-      ok = false;
-      return;
-    }
-    const k = key(t);
-    const first = seen.get(k);
-    if (first !== undefined) {
-      c.fail(p, `an item not already in this list`, x, `${JSON.stringify(k)}, the same as ${path}[${first}]`);
-      ok = false;
-    } else seen.set(k, i);
-    out.push(t);
+  return distinct(c, v, path, item, key, {
+    expected: 'an item not already in this list',
+    found: (k, first) => `${JSON.stringify(k)}, the same as ${path}[${first}]`,
   });
-  return ok ? out : undefined;
 }
 
 const SOURCE_TEXT =
