@@ -47,6 +47,7 @@ import {
   RESOLUTIONS,
   sourceKey,
   targetKey,
+  checkTraining,
   validateConfig,
   type BackendChoice,
   type EncoderChoice,
@@ -100,7 +101,6 @@ const GRID_KEYS = [
   'targets',
 ] as const;
 const GRID_OPTIONAL = ['ways'] as const;
-const TRAINING_KEYS = ['steps', 'way', 'shot', 'query', 'lr', 'valEvery'] as const;
 /** Runs in one sweep, at most. */
 export const MAX_RUNS = 10_000;
 
@@ -215,30 +215,6 @@ const PROBE: RunConfig = {
   seed: 0,
   backend: 'wasm',
 };
-
-function checkTraining(c: Checker, v: unknown, path: string): TrainingBudget | undefined {
-  const o = c.object(v, path, TRAINING_KEYS);
-  if (!o) return undefined;
-  const p = (k: string): string => joinPath(path, k);
-  const steps = c.int(o.steps, p('steps'), 0, L.maxSteps);
-  const way = c.int(o.way, p('way'), L.minWay, L.maxWay);
-  const shot = c.int(o.shot, p('shot'), 1, L.maxShot);
-  const query = c.int(o.query, p('query'), 1, L.maxQuery);
-  const lr = c.number(o.lr, p('lr'), 0, L.maxLr, true);
-  let valEvery = c.int(o.valEvery, p('valEvery'), 0, L.maxSteps);
-  if (valEvery !== undefined && steps !== undefined && valEvery > steps)
-    valEvery = c.fail(p('valEvery'), `0 (never) or an integer in [1, steps = ${steps}]`, valEvery);
-  if (
-    steps === undefined ||
-    way === undefined ||
-    shot === undefined ||
-    query === undefined ||
-    lr === undefined ||
-    valEvery === undefined
-  )
-    return undefined;
-  return { steps, way, shot, query, lr, valEvery };
-}
 
 /** Checks a parsed sweep config file; every problem with its path. */
 export function validateSweepConfig(v: unknown, opts: { backend?: BackendChoice } = {}): SweepValidation {

@@ -9,6 +9,7 @@ export {
   checkConfig,
   checkSource,
   checkTarget,
+  checkTraining,
   type ConfigError,
   type ConfigValidation,
 } from './validate';

@@ -91,7 +91,8 @@ export function checkSource(c: Checker, v: unknown, path: string): SourceSpec | 
   }
 }
 
-function checkTraining(c: Checker, v: unknown, path: string): TrainingBudget | undefined {
+/** A training budget at `path` (shared with the sweep config, whose `training` is the same object). */
+export function checkTraining(c: Checker, v: unknown, path: string): TrainingBudget | undefined {
   const o = c.object(v, path, TRAINING_KEYS);
   if (!o) return undefined;
   const p = (k: string): string => joinPath(path, k);
