@@ -35,6 +35,36 @@ function pct(x: number, digits = 1): string {
   return Number.isFinite(x) ? (100 * x).toFixed(digits) : '—';
 }
 
+/**
+ * The accuracy / AUROC radio pair above a matrix. `name` groups the radios (and prefixes their test ids
+ * when it is not the run page's own switch); `onChange` gets the chosen metric.
+ */
+export function metricSwitch(
+  name: string,
+  testIdPrefix: string,
+  current: MatrixMetric,
+  onChange: (m: MatrixMetric) => void,
+): HTMLElement {
+  return h(
+    'fieldset',
+    { class: 'metric-switch' },
+    h('legend', {}, 'Metric'),
+    ...(['accuracy', 'auroc'] as const).map((m) => {
+      const radio = h('input', {
+        type: 'radio',
+        name,
+        value: m,
+        checked: m === current,
+        'data-testid': `${testIdPrefix}metric-${m}`,
+      });
+      radio.addEventListener('change', () => {
+        if (radio.checked) onChange(m);
+      });
+      return h('label', {}, radio, ` ${METRIC_LABEL[m]}`);
+    }),
+  );
+}
+
 /** "73.2 ± 4.1" (percent points), "—" for an undefined value. */
 export function meanCi(m: { mean: number; ci95: number }): string {
   if (!Number.isFinite(m.mean)) return '—';

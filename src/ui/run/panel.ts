@@ -38,7 +38,7 @@ import { loadCatalog } from './catalog';
 import { downloadBlob, imageName, matrixSvg, svgText, svgToPng } from './export-image';
 import { runHistory } from './history';
 import type { LocalRuns } from './shared-view';
-import { renderMatrices, type MatrixMetric } from './matrix';
+import { metricSwitch, renderMatrices, type MatrixMetric } from './matrix';
 import { startRun, type RunJob, type RunProgress } from './orchestrator';
 import { ProgressMeter } from './progress-meter';
 import { weightsList } from './weights-list';
@@ -212,27 +212,10 @@ export async function runPanel(
   const etaText = h('p', { class: 'run-eta', 'data-testid': 'run-eta' });
   const meter = new ProgressMeter();
   const matrixBox = h('div', { class: 'run-matrix', 'data-testid': 'run-matrix' });
-  const metricSwitch = h(
-    'fieldset',
-    { class: 'metric-switch' },
-    h('legend', {}, 'Metric'),
-    ...(['accuracy', 'auroc'] as const).map((m) => {
-      const r = h('input', {
-        type: 'radio',
-        name: 'run-metric',
-        value: m,
-        checked: m === metric,
-        'data-testid': `metric-${m}`,
-      });
-      r.addEventListener('change', () => {
-        if (r.checked) {
-          metric = m;
-          drawMatrix();
-        }
-      });
-      return h('label', {}, r, m === 'accuracy' ? ' Accuracy' : ' AUROC');
-    }),
-  );
+  const metrics = metricSwitch('run-metric', '', metric, (m) => {
+    metric = m;
+    drawMatrix();
+  });
 
   /** A labelled checkbox of the form (a source row or a target column). */
   function choice(key: string, checked: boolean, attrs: Record<string, string>, title?: string): HTMLElement {
@@ -702,7 +685,7 @@ export async function runPanel(
     progressText,
     etaText,
     summary,
-    metricSwitch,
+    metrics,
     matrixBox,
     curveBox,
     history.element,

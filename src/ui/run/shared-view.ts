@@ -12,7 +12,7 @@ import { decodeShareLink, sharePayloadFromRecord, type ShareCell, type SharePayl
 import { h } from '../dom';
 import { errorText } from '../format';
 import { renderComparison } from './compare-view';
-import { METRIC_LABEL, meanCi, renderMatrices, type MatrixMetric } from './matrix';
+import { meanCi, metricSwitch, renderMatrices, type MatrixMetric } from './matrix';
 
 /** What the Run section offers a shared result: run its config here, and find this browser's runs of it. */
 export interface LocalRuns {
@@ -184,27 +184,10 @@ function showSharedPayload(p: SharePayload, body: HTMLElement, from: string): Sh
     }
     matrixBox.replaceChildren(m);
   };
-  const metricSwitch = h(
-    'fieldset',
-    { class: 'metric-switch' },
-    h('legend', {}, 'Metric'),
-    ...(['accuracy', 'auroc'] as const).map((m) => {
-      const radio = h('input', {
-        type: 'radio',
-        name: 'shared-metric',
-        value: m,
-        checked: m === metric,
-        'data-testid': `shared-metric-${m}`,
-      });
-      radio.addEventListener('change', () => {
-        if (radio.checked) {
-          metric = m;
-          drawAll();
-        }
-      });
-      return h('label', {}, radio, ` ${METRIC_LABEL[m]}`);
-    }),
-  );
+  const metrics = metricSwitch('shared-metric', 'shared-', metric, (m) => {
+    metric = m;
+    drawAll();
+  });
   let local: LocalRuns | undefined;
   /** This browser's run the comparison shows (a reproduction, or the newest stored run of the config). */
   let mine: RunRecord | undefined;
@@ -313,7 +296,7 @@ function showSharedPayload(p: SharePayload, body: HTMLElement, from: string): Sh
       { 'data-testid': 'shared-summary' },
       `${best} cells; ${p.config.sources.length} sources × ${p.config.targets.length} targets; ${p.config.episodes} episodes per cell; chance AUROC ${CHANCE_AUROC}.`,
     ),
-    metricSwitch,
+    metrics,
     matrixBox,
     datasetsBox,
     actions,
