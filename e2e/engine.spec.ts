@@ -4,6 +4,7 @@ import { multilabelView, singleLabelView } from '../src/core/sampling/test-fixtu
 import { Rng } from '../src/core/rng';
 import { protonetMultilabel, protonetSingleLabel } from '../src/core/stats';
 import type { CellRequest } from '../src/engine/fewshot/cell';
+import type { ConvPoolCase } from '../src/engine/fewshot/probes';
 import type { EncoderConfig } from '../src/engine/fewshot/encoders/types';
 import { expect, openApp, test } from './fixtures';
 
@@ -187,6 +188,33 @@ test.describe('few-shot engine', () => {
       const mean = (xs: Outcome[]): number => xs.reduce((a, e) => a + e.auroc, 0) / xs.length;
       expect(Math.abs(mean(o) - mean(wasm))).toBeLessThan(1e-3);
     }
+  });
+
+  test('the fused WebGPU conv-bias-ReLU-pool kernel equals tfjs conv2d + maxPool (SwiftShader)', async ({ page }) => {
+    test.setTimeout(180_000);
+    await openApp(page, 'backend=webgpu&demo=off');
+    await expect(page.getByTestId('env-backend')).toHaveText('webgpu');
+    const cases: ConvPoolCase[] = [
+      // Odd sides (21 -> 10: the last conv row and column are dropped), 3 channels (scalar loads), partial tiles.
+      { n: 2, h: 21, w: 21, cin: 3, cout: 64, tiling: { pt: 8, cpt: 16 } },
+      // 64 channels (vec4 loads, 16 chunks), a non-square image.
+      { n: 2, h: 16, w: 10, cin: 64, cout: 64, tiling: { pt: 8, cpt: 16 } },
+      // 8 channels staged per barrier; 12 channels: a last chunk half full.
+      { n: 1, h: 12, w: 12, cin: 12, cout: 64, tiling: { pt: 4, cpt: 16, chunk: 8 } },
+      // Two output-channel tiles, another tiling.
+      { n: 1, h: 9, w: 9, cin: 8, cout: 128, tiling: { pt: 4, cpt: 8 } },
+      // Scalar loads with 8 staged (5 channels: one valid of the second four); 32 channels per thread; 2x3.
+      { n: 3, h: 2, w: 3, cin: 5, cout: 64, tiling: { pt: 2, cpt: 32, chunk: 8 } },
+    ];
+    const got = await page.evaluate((cs) => window.protobench.compute.convPoolCheck(cs), cases);
+    expect(got.map((g) => g.shape)).toEqual([
+      [2, 10, 10, 64],
+      [2, 8, 5, 64],
+      [1, 6, 6, 64],
+      [1, 4, 4, 128],
+      [3, 1, 1, 64],
+    ]);
+    for (const [k, g] of got.entries()) expect(g.relDiff, `case ${k}`).toBeLessThan(1e-5);
   });
 
   test('cached and naive evaluation agree exactly (fixed, MedIMeta multilabel and variable episodes)', async ({

@@ -9,10 +9,18 @@ import type { BackendRequest, EnvironmentReport } from './environment';
 import { AbortRegistry, type AbortFlag } from './fewshot/abort';
 import { runCell, type CellProgress, type CellRequest, type CellResult, type EngineContext } from './fewshot/cell';
 import { createEncoder, encoderCost } from './fewshot/encoders/registry';
-import type { EncoderConfig, EncoderCost, EncoderWeights, WeightTensor } from './fewshot/encoders/types';
+import type {
+  EmbedderOptions,
+  EncoderConfig,
+  EncoderCost,
+  EncoderWeights,
+  WeightTensor,
+} from './fewshot/encoders/types';
 import type { EpisodeOutcome } from './fewshot/metrics';
 import {
+  convPoolCheck,
   encoderGradients,
+  type ConvPoolCase,
   protonetOnEmbeddings,
   timeEmbedding,
   timeTrainStep,
@@ -256,8 +264,18 @@ export class ComputeService {
   }
 
   /** Embedding speed on a synthetic batch (benchmarks). */
-  async timeEmbedding(config: EncoderConfig, batch: number, rounds: number): Promise<SpeedReport> {
-    return timeEmbedding(config, batch, rounds);
+  async timeEmbedding(
+    config: EncoderConfig,
+    batch: number,
+    rounds: number,
+    opts?: EmbedderOptions,
+  ): Promise<SpeedReport> {
+    return timeEmbedding(config, batch, rounds, opts);
+  }
+
+  /** The fused WebGPU block kernel against tfjs's conv2d + maxPool (correctness tests). */
+  async convPoolCheck(cases: ConvPoolCase[]): Promise<{ relDiff: number; shape: number[] }[]> {
+    return convPoolCheck(cases);
   }
 
   /** Training-step speed on a synthetic episode, no data worker involved (benchmarks). */

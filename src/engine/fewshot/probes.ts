@@ -3,7 +3,8 @@ import { Rng, seedFrom } from '../../core/rng';
 import type { Episode } from '../../core/sampling';
 import { settle } from './embed';
 import { createEncoder } from './encoders/registry';
-import type { EncoderConfig, EncoderCost, WeightTensor } from './encoders/types';
+import { convBiasReluPool, type ConvPoolTiling } from './conv-pool-webgpu';
+import type { EmbedderOptions, EncoderConfig, EncoderCost, WeightTensor } from './encoders/types';
 import { protoLoss } from './loss';
 import { episodeOutcome, type EpisodeOutcome } from './metrics';
 import { packEpisodes } from './pack';
@@ -44,9 +45,14 @@ function median(xs: number[]): number {
 }
 
 /** Eval-mode embedding of one synthetic batch, `rounds` times after a warm-up call. */
-export async function timeEmbedding(config: EncoderConfig, batch: number, rounds: number): Promise<SpeedReport> {
+export async function timeEmbedding(
+  config: EncoderConfig,
+  batch: number,
+  rounds: number,
+  opts: EmbedderOptions = {},
+): Promise<SpeedReport> {
   const enc = createEncoder(config);
-  const emb = await enc.embedder();
+  const emb = await enc.embedder(opts);
   const x = seededTensor([batch, config.inputSize, config.inputSize, config.channels], 1, 0, 1) as tf.Tensor4D;
   try {
     const once = async (): Promise<number> => {
@@ -75,6 +81,53 @@ export async function timeEmbedding(config: EncoderConfig, batch: number, rounds
     emb.dispose();
     enc.dispose();
   }
+}
+
+/** One shape for `convPoolCheck`: x [n, h, w, cin], filter [3, 3, cin, cout]. */
+export interface ConvPoolCase {
+  n: number;
+  h: number;
+  w: number;
+  cin: number;
+  cout: number;
+  tiling: ConvPoolTiling;
+}
+
+/**
+ * The fused WebGPU conv-bias-ReLU-pool kernel against tfjs's fused conv2d + maxPool on the same backend,
+ * on seeded inputs: the largest difference relative to the largest reference value, per case.
+ */
+export async function convPoolCheck(cases: ConvPoolCase[]): Promise<{ relDiff: number; shape: number[] }[]> {
+  const out: { relDiff: number; shape: number[] }[] = [];
+  for (const [k, c] of cases.entries()) {
+    const [got, ref] = tf.tidy(() => {
+      const x = seededTensor([c.n, c.h, c.w, c.cin], 10 + k, 0, 1) as tf.Tensor4D;
+      const w = seededTensor([3, 3, c.cin, c.cout], 20 + k, -0.5, 0.5) as tf.Tensor4D;
+      const b = seededTensor([c.cout], 30 + k, -1, 1) as tf.Tensor1D;
+      const y = convBiasReluPool(x, w, b, c.tiling);
+      const r = tf.maxPool(
+        tf.fused.conv2d({ x, filter: w, strides: 1, pad: 'same', bias: b, activation: 'relu' }),
+        2,
+        2,
+        'valid',
+      );
+      return [y, r];
+    });
+    const [g, r] = await Promise.all([got.data(), ref.data()]);
+    const shape = got.shape;
+    const sameShape = shape.join() === ref.shape.join();
+    got.dispose();
+    ref.dispose();
+    if (!sameShape) throw new Error(`convPoolCheck: shape ${shape.join('x')} vs reference ${ref.shape.join('x')}`);
+    let diff = 0;
+    let scale = 0;
+    for (let i = 0; i < r.length; i++) {
+      diff = Math.max(diff, Math.abs((g[i] as number) - (r[i] as number)));
+      scale = Math.max(scale, Math.abs(r[i] as number));
+    }
+    out.push({ relDiff: scale > 0 ? diff / scale : diff, shape });
+  }
+  return out;
 }
 
 export interface StepReport {

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { actPoolTrain, addConvBn, convBnTrain, disposeFolded, foldConvBn, step, type ConvBnNames } from '../layers';
+import { convBiasReluPool, convPoolSupports, DEFAULT_TILING, type ConvPoolTiling } from '../conv-pool-webgpu';
 import { ParamStore } from '../params';
-import type { Embedder, Encoder, EncoderConfig, EncoderCost } from './types';
+import type { ConvPoolChoice, Embedder, Encoder, EncoderConfig, EncoderCost } from './types';
 
 type Conv4Config = Extract<EncoderConfig, { name: 'conv4' | 'conv4-untrained' }>;
 
@@ -36,6 +37,12 @@ export function conv4Cost(c: Conv4Config): EncoderCost {
   return { dim: last * last * width, peakActivation: c.inputSize * c.inputSize * width, peakIm2col, flops, parameters };
 }
 
+/** The fused WebGPU block kernel's tiling, or null for tfjs's conv2d + maxPool (every other backend). */
+function fusedTiling(choice: ConvPoolChoice): ConvPoolTiling | null {
+  if (choice === 'tfjs' || tf.getBackend() !== 'webgpu') return null;
+  return choice === 'auto' ? DEFAULT_TILING : choice;
+}
+
 /**
  * Conv-4 (Snell et al. 2017, after Vinyals et al. 2016): four blocks of [3x3 conv, `width` filters,
  * BatchNorm, ReLU, 2x2 max-pool], flattened. 84x84 input -> 5x5x64 = 1600 values, 224x224 -> 14x14x64.
@@ -63,15 +70,21 @@ export function createConv4(config: Conv4Config): Encoder {
         return tf.reshape(h, [x.shape[0], cost.dim]);
       });
     },
-    async embedder(): Promise<Embedder> {
+    async embedder(opts = {}): Promise<Embedder> {
       const values = await store.read();
       const folded = units.map((n, b) => foldConvBn(values, n, [3, 3, b === 0 ? config.channels : width, width]));
+      const fused = fusedTiling(opts.convPool ?? 'auto');
       return {
         embed(x) {
           // No tidy: each activation is freed as soon as the next exists, so a batch of 100 at 224x224 peaks
-          // at one conv output (1.28 GB) instead of every intermediate of the pass.
+          // at one conv output (1.28 GB; a quarter of it with the fused WebGPU kernel) instead of every
+          // intermediate of the pass.
           let h: tf.Tensor4D = x;
           for (const f of folded) {
+            if (fused && convPoolSupports(h.shape[1], h.shape[2], width)) {
+              h = step(h, x, (t) => convBiasReluPool(t, f.w, f.b, fused));
+              continue;
+            }
             const y = step(h, x, (t) =>
               tf.fused.conv2d({ x: t, filter: f.w, strides: 1, pad: 'same', bias: f.b, activation: 'relu' }),
             );

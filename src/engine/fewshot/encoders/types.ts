@@ -51,6 +51,16 @@ export interface EncoderWeights {
   tensors: WeightTensor[];
 }
 
+/**
+ * How an embedder runs a Conv-4 block on WebGPU: `auto` (the fused conv-bias-ReLU-pool kernel where it
+ * applies), `tfjs` (tfjs's conv2d and maxPool: the reference), or an explicit tiling (benchmarks).
+ */
+export type ConvPoolChoice = 'auto' | 'tfjs' | { pt: number; cpt: number };
+
+export interface EmbedderOptions {
+  convPool?: ConvPoolChoice;
+}
+
 /** Eval-mode forward pass with constant weights (BatchNorm folded into the convolutions). */
 export interface Embedder {
   /** x: [B, S, S, C] floats in [0, 1], S = inputSize, C = channels -> [B, dim]. */
@@ -86,7 +96,7 @@ export interface Encoder {
    */
   forwardTrain(x: tf.Tensor4D, opts?: { reference?: boolean }): tf.Tensor2D;
   /** A frozen eval-mode copy for embedding; reads the variables once (async). Dispose it. */
-  embedder(): Promise<Embedder>;
+  embedder(opts?: EmbedderOptions): Promise<Embedder>;
   /** Trainable variables (for the optimizer). */
   variables(): tf.Variable[];
   /** Their names, in the same order (gradient reports). */
