@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""PyTorch CUDA reference for bench/gpu/embed-dawn.ts: the same Conv-4 forward (eval mode, no_grad), 100 images
+at 224x224x3 and 84x84x3, on the server's GPU, in the same command as the tfjs-on-Dawn run.
+
+Settings, each reported: PyTorch's defaults (cuDNN may use TF32 tensor cores for convolutions), cudnn.benchmark,
+strict FP32 (allow_tf32 off: the arithmetic WebGPU does), and channels-last memory format.
+Two timings, medians: latency_ms (one forward, then synchronize) and throughput_ms (10 forwards, one synchronize,
+divided by 10).
+Usage: python3 bench/gpu/conv4_cuda.py out.json
+"""
+
+import json
+import statistics
+import sys
+import time
+
+import torch
+import torch.nn as nn
+
+
+def conv4(channels: int = 3, width: int = 64) -> nn.Sequential:
+    layers = []
+    cin = channels
+    for _ in range(4):
+        layers += [nn.Conv2d(cin, width, 3, padding=1, bias=False), nn.BatchNorm2d(width), nn.ReLU(), nn.MaxPool2d(2)]
+        cin = width
+    layers.append(nn.Flatten())
+    return nn.Sequential(*layers)
+
+
+def gflop(size: int) -> float:
+    f, s, cin = 0.0, size, 3
+    for _ in range(4):
+        f += 2 * s * s * 9 * cin * 64
+        s //= 2
+        cin = 64
+    return f * 100 / 1e9
+
+
+def measure(model, x, rounds=30):
+    with torch.no_grad():
+        for _ in range(5):
+            model(x)
+        torch.cuda.synchronize()
+        lat = []
+        for _ in range(rounds):
+            t0 = time.perf_counter()
+            model(x)
+            torch.cuda.synchronize()
+            lat.append((time.perf_counter() - t0) * 1000)
+        thr = []
+        for _ in range(8):
+            t0 = time.perf_counter()
+            for _ in range(10):
+                model(x)
+            torch.cuda.synchronize()
+            thr.append((time.perf_counter() - t0) * 100)
+    return statistics.median(lat), statistics.median(thr)
+
+
+def main():
+    out = sys.argv[1] if len(sys.argv) > 1 else "conv4-cuda.json"
+    dev = torch.device("cuda")
+    rows = []
+    report = {"torch": torch.__version__, "cudnn": torch.backends.cudnn.version(), "gpu": torch.cuda.get_device_name(0),
+              "default_allow_tf32": torch.backends.cudnn.allow_tf32, "rows": rows}
+    settings = [
+        ("default", dict(benchmark=False, tf32=torch.backends.cudnn.allow_tf32, cl=False)),
+        ("benchmark", dict(benchmark=True, tf32=torch.backends.cudnn.allow_tf32, cl=False)),
+        ("fp32-strict", dict(benchmark=True, tf32=False, cl=False)),
+        ("fp32-strict-channels-last", dict(benchmark=True, tf32=False, cl=True)),
+        ("benchmark-channels-last", dict(benchmark=True, tf32=torch.backends.cudnn.allow_tf32, cl=True)),
+    ]
+    default_tf32 = torch.backends.cudnn.allow_tf32
+    for size in (224, 84):
+        for name, s in settings:
+            torch.backends.cudnn.benchmark = s["benchmark"]
+            torch.backends.cudnn.allow_tf32 = s["tf32"]
+            torch.manual_seed(1)
+            model = conv4().to(dev).eval()
+            x = torch.rand(100, 3, size, size, device=dev)
+            if s["cl"]:
+                model = model.to(memory_format=torch.channels_last)
+                x = x.contiguous(memory_format=torch.channels_last)
+            lat, thr = measure(model, x)
+            row = {"size": size, "setting": name, **s, "latency_ms": lat, "throughput_ms": thr,
+                   "tflops": gflop(size) / thr}
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+            torch.backends.cudnn.allow_tf32 = default_tf32
+    with open(out, "w") as f:
+        json.dump(report, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
