@@ -274,7 +274,7 @@ test.describe('few-shot engine', () => {
     expect(after.numBytes).toBe(before.numBytes);
   });
 
-  test('gradients on wasm (custom conv, BatchNorm, max-pool gradients) equal tfjs native gradients on cpu', async ({
+  test('gradients on wasm and webgpu (custom conv, BatchNorm, max-pool gradients) equal tfjs native gradients on cpu', async ({
     page,
   }) => {
     test.setTimeout(240_000);
@@ -300,19 +300,22 @@ test.describe('few-shot engine', () => {
         [configs, reference] as const,
       );
     };
-    const wasm = await run('wasm', false);
     const cpu = await run('cpu', true);
-    configs.forEach((c, k) => {
-      const a = wasm[k]!;
-      const b = cpu[k]!;
-      expect(a.loss).toBeCloseTo(b.loss, 3);
-      a.grads.forEach((g, i) => {
-        const r = b.grads[i]!;
-        expect(g.name).toBe(r.name);
-        const scale = Math.max(...r.values.map(Math.abs));
-        expect(maxAbsDiff(g.values, r.values) / scale, `${c.name} ${g.name}`).toBeLessThan(1e-4);
+    // The same fast path on WebGPU (SwiftShader): what a GPU browser trains with.
+    for (const backend of ['wasm', 'webgpu'] as const) {
+      const fast = await run(backend, false);
+      configs.forEach((c, k) => {
+        const a = fast[k]!;
+        const b = cpu[k]!;
+        expect(a.loss).toBeCloseTo(b.loss, 3);
+        a.grads.forEach((g, i) => {
+          const r = b.grads[i]!;
+          expect(g.name).toBe(r.name);
+          const scale = Math.max(...r.values.map(Math.abs));
+          expect(maxAbsDiff(g.values, r.values) / scale, `${backend} ${c.name} ${g.name}`).toBeLessThan(1e-4);
+        });
       });
-    });
+    }
   });
 
   test('cross-domain sources: training for a target leaves out the target, its domain and subject overlaps', async ({
