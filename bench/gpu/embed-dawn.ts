@@ -7,6 +7,8 @@
  * pays per batch) and `throughputMs` (10 forwards queued, one readback, divided by 10). The PyTorch
  * reference (conv4_cuda.py) reports the same two.
  *
+ * Then meta-training steps/s (the engine's train step, 5-way 5-shot 15-query) at 84 and 224; `--no-train` skips.
+ *
  * Usage: node bench.mjs <out.json> [--quick] [--backend cpu] [--batch 100]   (bundle: bash bench/gpu/build.sh)
  * `--backend cpu` runs the harness on tfjs's CPU backend (no fused variants): a dry run on a machine
  * without a GPU.
@@ -27,6 +29,7 @@ const batch = args.includes('--batch') ? Number(args[args.indexOf('--batch') + 1
 const tf = await import('@tensorflow/tfjs');
 const { registerWebGPU, webgpuAdapter, gpuErrors } = await import('../../src/engine/backends/webgpu');
 const { createEncoder } = await import('../../src/engine/fewshot/encoders/registry');
+const { timeTrainStep } = await import('../../src/engine/fewshot/probes');
 const { convBiasReluPool, convPoolSharedBytes, convPoolThreads } =
   await import('../../src/engine/fewshot/conv-pool-webgpu');
 type Tiling = { pt: number; cpt: number; chunk?: number };
@@ -222,6 +225,37 @@ async function main(): Promise<void> {
       bias.dispose();
       side = Math.floor(side / 2);
       cin = 64;
+      save();
+    }
+  }
+  // Meta-training steps (the engine's training step: Conv-4 in train mode, ProtoNet loss, Adam), 5-way
+  // 5-shot 15-query, a new seeded batch each step, as bench/reference and conv4_cuda.py.
+  if (!args.includes('--no-train')) {
+    const train: Record<string, unknown>[] = [];
+    report.train = train;
+    for (const size of [84, 224]) {
+      const row: Record<string, unknown> = { size, way: 5, shot: 5, query: 15 };
+      train.push(row);
+      try {
+        const r = await timeTrainStep(
+          { name: 'conv4', inputSize: size, channels: 3, seed: 1 },
+          { way: 5, shot: 5, query: 15 },
+          quick ? 2 : 12,
+        );
+        Object.assign(row, {
+          warmupMs: r.warmupMs,
+          medianMs: r.medianMs,
+          stepsPerSecond: r.stepsPerSecond,
+          losses: r.losses,
+        });
+        log(
+          `train ${size}: ${r.medianMs.toFixed(1)} ms/step (${r.stepsPerSecond.toFixed(1)} steps/s), warm-up ${r.warmupMs.toFixed(0)} ms`,
+        );
+      } catch (e) {
+        row.error = String(e);
+        log(`train ${size}: ${String(e)}`);
+      }
+      row.gpuErrors = gpuErrors.splice(0);
       save();
     }
   }

@@ -26,11 +26,13 @@ if (!dir) throw new Error('usage: tsx bench/gpu/summarize.ts <run directory>');
 const tfjs = JSON.parse(readFileSync(join(dir, 'tfjs.json'), 'utf8')) as {
   adapter: { device: string; description: string; isFallbackAdapter: boolean };
   embedding: TfjsRow[];
+  train?: { size: number; medianMs?: number; error?: string }[];
 };
 const torch = JSON.parse(readFileSync(join(dir, 'torch.json'), 'utf8')) as {
   torch: string;
   gpu: string;
   rows: TorchRow[];
+  train?: { size: number; median_ms: number }[];
 };
 console.log(
   `${torch.gpu}; tfjs-webgpu on Dawn, adapter ${tfjs.adapter.device} (${tfjs.adapter.description}, software fallback: ${tfjs.adapter.isFallbackAdapter}); PyTorch ${torch.torch}`,
@@ -55,4 +57,13 @@ for (const size of [224, 84]) {
       `  tfjs  ${r.variant.padEnd(26)} ${r.latencyMs.toFixed(2).padStart(7)} ms ${r.throughputMs.toFixed(2).padStart(7)} ms  ${ratio}  (max rel diff ${(r.relDiffVsTfjs ?? 0).toExponential(1)})`,
     );
   }
+}
+
+for (const t of tfjs.train ?? []) {
+  const ref = torch.train?.find((r) => r.size === t.size);
+  const mine = t.medianMs === undefined ? `error: ${t.error ?? 'no timing'}` : `${t.medianMs.toFixed(1)} ms/step`;
+  const ratio = ref && t.medianMs !== undefined ? ` (${(t.medianMs / ref.median_ms).toFixed(2)}x PyTorch's time)` : '';
+  console.log(
+    `\ntraining step ${t.size}x${t.size}x3, 5-way 5-shot 15-query: tfjs-webgpu ${mine}, PyTorch ${ref ? `${ref.median_ms.toFixed(1)} ms/step` : 'n/a'}${ratio}`,
+  );
 }
