@@ -217,6 +217,23 @@ test.describe('few-shot engine', () => {
     for (const [k, g] of got.entries()) expect(g.relDiff, `case ${k}`).toBeLessThan(1e-5);
   });
 
+  test("the WebGPU 3x3 weight-gradient kernel equals tfjs's Conv2DBackpropFilter (SwiftShader)", async ({ page }) => {
+    test.setTimeout(180_000);
+    await openApp(page, 'backend=webgpu&demo=off');
+    await expect(page.getByTestId('env-backend')).toHaveText('webgpu');
+    const cases = [
+      // 3 input channels (one partial tile), a row of 20 (one partial segment of 32).
+      { n: 3, h: 20, w: 20, cin: 3, cout: 16 },
+      // 640 (image, row, segment) items: 2 per workgroup; 20 and 68 channels: partial tiles both ways.
+      { n: 8, h: 40, w: 40, cin: 20, cout: 68 },
+      // 1x1 images: every tap but the centre reads padding.
+      { n: 2, h: 1, w: 1, cin: 4, cout: 4 },
+    ];
+    const got = await page.evaluate((cs) => window.protobench.compute.filterGradCheck(cs), cases);
+    expect(got).toHaveLength(3);
+    for (const [k, d] of got.entries()) expect(d, `case ${k}`).toBeLessThan(1e-5);
+  });
+
   test('cached and naive evaluation agree exactly (fixed, MedIMeta multilabel and variable episodes)', async ({
     page,
   }) => {

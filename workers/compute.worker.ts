@@ -39,6 +39,7 @@ const api: ComputeApi = {
   initialWeights: (config) => service.initialWeights(config),
   timeEmbedding: (config, batch, rounds, opts) => service.timeEmbedding(config, batch, rounds, opts),
   convPoolCheck: (cases) => service.convPoolCheck(cases),
+  filterGradCheck: (cases) => service.filterGradCheck(cases),
   timeTrainStep: (config, episode, rounds) => service.timeTrainStep(config, episode, rounds),
   encoderGradients: (config, opts) => service.encoderGradients(config, opts),
   protonetOnEmbeddings: (embeddings, dim, episodes) => service.protonetOnEmbeddings(embeddings, dim, episodes),

@@ -20,6 +20,7 @@ import type { EpisodeOutcome } from './fewshot/metrics';
 import {
   convPoolCheck,
   encoderGradients,
+  filterGradCheck,
   type ConvPoolCase,
   protonetOnEmbeddings,
   timeEmbedding,
@@ -271,6 +272,11 @@ export class ComputeService {
     opts?: EmbedderOptions,
   ): Promise<SpeedReport> {
     return timeEmbedding(config, batch, rounds, opts);
+  }
+
+  /** The WebGPU 3x3 weight-gradient kernel against tfjs's Conv2DBackpropFilter (correctness tests). */
+  async filterGradCheck(cases: { n: number; h: number; w: number; cin: number; cout: number }[]): Promise<number[]> {
+    return filterGradCheck(cases);
   }
 
   /** The fused WebGPU block kernel against tfjs's conv2d + maxPool (correctness tests). */

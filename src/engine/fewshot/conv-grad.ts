@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { conv3x3FilterGrad, filterGradSupports } from './conv-filter-grad-webgpu';
 
 /**
  * A stride-1 'same' convolution (odd square kernel) whose gradients are themselves forward convolutions.
@@ -8,6 +9,8 @@ import * as tf from '@tensorflow/tfjs';
  * - dx = conv(dy, W flipped in space with in/out channels swapped, 'same'):  [B, H, W, Cin]
  * - dW = conv(pad(x) as [Cin, H+2p, W+2p, B] (swapOuterInner), dy as a [H, W, B, Cout] filter, 'valid'), i.e.
  *        dW[i, j, ci, co] = sum_{b, h, w} x_pad[b, h+i, w+j, ci] * dy[b, h, w, co]:  [k, k, Cin, Cout]
+ *
+ * On WebGPU a 3x3 dW runs its own split-sum kernel instead (conv-filter-grad-webgpu.ts).
  *
  * e2e/engine.spec.ts checks these against the cpu backend's native gradients.
  */
@@ -38,19 +41,23 @@ function customConv(inputGrad: boolean): (x: tf.Tensor4D, w: tf.Tensor4D) => tf.
         const dx = inputGrad
           ? tf.tidy(() => tf.conv2d(g, tf.transpose(tf.reverse(ws, [0, 1]), [0, 1, 3, 2]), 1, 'same'))
           : tf.zerosLike(xs);
-        const dw = tf.tidy(() => {
-          const xp =
-            p > 0
-              ? tf.pad(xs, [
-                  [0, 0],
-                  [p, p],
-                  [p, p],
-                  [0, 0],
-                ])
-              : xs;
-          const r = tf.conv2d(swapOuterInner(xp), tf.transpose(g, [1, 2, 0, 3]), 1, 'valid');
-          return tf.transpose(r, [1, 2, 0, 3]);
-        });
+        // On WebGPU the wasm-shaped dW below starves the GPU (a few workgroups, each summing every pixel).
+        const gpuDw = k === 3 && tf.getBackend() === 'webgpu' && filterGradSupports(g.shape[3]);
+        const dw = gpuDw
+          ? conv3x3FilterGrad(xs, g)
+          : tf.tidy(() => {
+              const xp =
+                p > 0
+                  ? tf.pad(xs, [
+                      [0, 0],
+                      [p, p],
+                      [p, p],
+                      [0, 0],
+                    ])
+                  : xs;
+              const r = tf.conv2d(swapOuterInner(xp), tf.transpose(g, [1, 2, 0, 3]), 1, 'valid');
+              return tf.transpose(r, [1, 2, 0, 3]);
+            });
         return [dx, dw];
       },
     };

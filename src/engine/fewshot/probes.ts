@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng, seedFrom } from '../../core/rng';
+import { gpuErrors } from '../backends/webgpu';
 import type { Episode } from '../../core/sampling';
 import { settle } from './embed';
 import { createEncoder } from './encoders/registry';
+import { conv3x3FilterGrad } from './conv-filter-grad-webgpu';
 import { convBiasReluPool, type ConvPoolTiling } from './conv-pool-webgpu';
 import type { EmbedderOptions, EncoderConfig, EncoderCost, WeightTensor } from './encoders/types';
 import { protoLoss } from './loss';
@@ -15,6 +17,12 @@ import { protonetBlock } from './protonet';
  * (benchmarks), gradients of a seeded encoder (cross-backend gradient checks), ProtoNet on given
  * embeddings (the golden test). Inputs are drawn in JS from a seed: the same numbers on every backend.
  */
+
+/** WebGPU reports shader and validation errors asynchronously, leaving zeros behind: surface them. */
+function throwOnGpuErrors(what: string): void {
+  const errors = gpuErrors.splice(0);
+  if (errors.length) throw new Error(`${what}: the GPU reported ${errors.length} error(s): ${errors[0]}`);
+}
 
 function seededTensor(shape: number[], seed: number, lo: number, hi: number): tf.Tensor {
   const rng = new Rng(seed);
@@ -114,6 +122,7 @@ export async function convPoolCheck(cases: ConvPoolCase[]): Promise<{ relDiff: n
       return [y, r];
     });
     const [g, r] = await Promise.all([got.data(), ref.data()]);
+    throwOnGpuErrors('convPoolCheck');
     const shape = got.shape;
     const sameShape = shape.join() === ref.shape.join();
     got.dispose();
@@ -126,6 +135,44 @@ export async function convPoolCheck(cases: ConvPoolCase[]): Promise<{ relDiff: n
       scale = Math.max(scale, Math.abs(r[i] as number));
     }
     out.push({ relDiff: scale > 0 ? diff / scale : diff, shape });
+  }
+  return out;
+}
+
+/**
+ * The WebGPU 3x3 weight-gradient kernel against tfjs's own Conv2DBackpropFilter on the same backend, on
+ * seeded x [n, h, w, cin] and dy [n, h, w, cout]: the largest difference relative to the largest reference value.
+ */
+export async function filterGradCheck(
+  cases: { n: number; h: number; w: number; cin: number; cout: number }[],
+): Promise<number[]> {
+  const out: number[] = [];
+  for (const [k, c] of cases.entries()) {
+    const [got, ref] = tf.tidy(() => {
+      const x = seededTensor([c.n, c.h, c.w, c.cin], 40 + k, -1, 1) as tf.Tensor4D;
+      const dy = seededTensor([c.n, c.h, c.w, c.cout], 50 + k, -1, 1) as tf.Tensor4D;
+      const r = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
+        strides: 1,
+        pad: 'same',
+        dataFormat: 'NHWC',
+        dimRoundingMode: undefined,
+        filterShape: [3, 3, c.cin, c.cout],
+      } as unknown as tf.NamedAttrMap) as tf.Tensor;
+      return [conv3x3FilterGrad(x, dy), r];
+    });
+    const [g, r] = await Promise.all([got.data(), ref.data()]);
+    throwOnGpuErrors('filterGradCheck');
+    const same = got.shape.join() === ref.shape.join();
+    got.dispose();
+    ref.dispose();
+    if (!same) throw new Error(`filterGradCheck: case ${k}: shapes differ`);
+    let diff = 0;
+    let scale = 0;
+    for (let i = 0; i < r.length; i++) {
+      diff = Math.max(diff, Math.abs((g[i] as number) - (r[i] as number)));
+      scale = Math.max(scale, Math.abs(r[i] as number));
+    }
+    out.push(diff / scale);
   }
   return out;
 }
