@@ -7,7 +7,8 @@
  * pays per batch) and `throughputMs` (10 forwards queued, one readback, divided by 10). The PyTorch
  * reference (conv4_cuda.py) reports the same two.
  *
- * Then meta-training steps/s (the engine's train step, 5-way 5-shot 15-query) at 84 and 224; `--no-train` skips.
+ * Then meta-training steps/s (the engine's train step, 5-way 5-shot 15-query) at 84 and 224; `--no-train` skips
+ * them, `--only-train` skips the embedding, `--profile` adds one step's kernel times.
  *
  * Usage: node bench.mjs <out.json> [--quick] [--backend cpu] [--batch 100]   (bundle: bash bench/gpu/build.sh)
  * `--backend cpu` runs the harness on tfjs's CPU backend (no fused variants): a dry run on a machine
@@ -30,6 +31,8 @@ const tf = await import('@tensorflow/tfjs');
 const { registerWebGPU, webgpuAdapter, gpuErrors } = await import('../../src/engine/backends/webgpu');
 const { createEncoder } = await import('../../src/engine/fewshot/encoders/registry');
 const { timeTrainStep } = await import('../../src/engine/fewshot/probes');
+const { protoLoss } = await import('../../src/engine/fewshot/loss');
+const onlyTrain = args.includes('--only-train');
 const { convBiasReluPool, convPoolSharedBytes, convPoolThreads } =
   await import('../../src/engine/fewshot/conv-pool-webgpu');
 type Tiling = { pt: number; cpt: number; chunk?: number };
@@ -107,7 +110,7 @@ async function main(): Promise<void> {
 
   const results: Record<string, unknown>[] = [];
   report.embedding = results;
-  for (const size of [224, 84]) {
+  for (const size of onlyTrain ? [] : [224, 84]) {
     const config = { name: 'conv4-untrained' as const, inputSize: size, channels: 3 as const, seed: 1 };
     const enc = createEncoder(config);
     const x = seeded([batch, size, size, 3], 7) as import('@tensorflow/tfjs').Tensor4D;
@@ -170,7 +173,7 @@ async function main(): Promise<void> {
   }
 
   // Where the time goes: each block alone at 224 (100 images), tfjs conv2d + maxPool vs the fused default.
-  if (tf.getBackend() === 'webgpu') {
+  if (tf.getBackend() === 'webgpu' && !onlyTrain) {
     const blocks: Record<string, unknown>[] = [];
     report.blocks224 = blocks;
     let side = 224;
@@ -258,6 +261,36 @@ async function main(): Promise<void> {
       row.gpuErrors = gpuErrors.splice(0);
       save();
     }
+  }
+  // Where a training step's time goes: one step at 84 under tf.profile, kernel time summed per kernel name
+  // (GPU timestamps where the adapter offers them).
+  if (args.includes('--profile')) {
+    const enc = createEncoder({ name: 'conv4', inputSize: 84, channels: 3, seed: 1 });
+    const opt = tf.train.adam(1e-3);
+    const sl = Int32Array.from({ length: 25 }, (_, i) => Math.floor(i / 5));
+    const ql = Int32Array.from({ length: 75 }, (_, i) => Math.floor(i / 15));
+    const x = seeded([100, 84, 84, 3], 3) as import('@tensorflow/tfjs').Tensor4D;
+    const stepOnce = (): void => {
+      const cost = opt.minimize(() => protoLoss(enc.forwardTrain(x), sl, ql, 5).loss, true, enc.variables());
+      cost?.dispose();
+    };
+    stepOnce();
+    const perKernel: Record<string, number> = {};
+    try {
+      const prof = await tf.profile(stepOnce);
+      for (const k of prof.kernels) {
+        const ms = await Promise.resolve(k.kernelTimeMs as number | Promise<number | { error: string }>);
+        if (typeof ms === 'number') perKernel[k.name] = (perKernel[k.name] ?? 0) + ms;
+      }
+      report.trainProfile84 = Object.fromEntries(Object.entries(perKernel).sort((a, b) => b[1] - a[1]));
+      log(`profile: ${JSON.stringify(report.trainProfile84).slice(0, 600)}`);
+    } catch (e) {
+      report.trainProfile84 = { error: String(e) };
+    }
+    x.dispose();
+    opt.dispose();
+    enc.dispose();
+    save();
   }
   report.memory = tf.memory();
   report.finished = new Date().toISOString();
