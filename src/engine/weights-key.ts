@@ -22,7 +22,8 @@ import type { EncoderConfig } from './fewshot/encoders/types';
 /**
  * Bump when the trainer's arithmetic changes, so weights stored by an older trainer are not reused.
  * 2: BatchNorm statistics through average pooling (bench/micro), not matMul.
- * 3: on WebGPU, 3x3 weight gradients from conv-filter-grad-webgpu.ts (another summation order).
+ * 3: on WebGPU, 3x3 weight gradients from conv-filter-grad-webgpu.ts and BatchNorm means by tfjs's reduction
+ *    (other summation orders).
  */
 export const TRAINER_VERSION = 3;
 
