@@ -8,7 +8,8 @@
  * reference (conv4_cuda.py) reports the same two.
  *
  * Then meta-training steps/s (the engine's train step, 5-way 5-shot 15-query) at 84 and 224; `--no-train` skips
- * them, `--only-train` skips the embedding, `--profile` adds one step's kernel times.
+ * them, `--only-train` skips the embedding, `--train-rounds N` sets the timed steps, `--profile` adds one
+ * step's kernel times.
  *
  * Usage: node bench.mjs <out.json> [--quick] [--backend cpu] [--batch 100]   (bundle: bash bench/gpu/build.sh)
  * `--backend cpu` runs the harness on tfjs's CPU backend (no fused variants): a dry run on a machine
@@ -33,6 +34,7 @@ const { createEncoder } = await import('../../src/engine/fewshot/encoders/regist
 const { timeTrainStep } = await import('../../src/engine/fewshot/probes');
 const { protoLoss } = await import('../../src/engine/fewshot/loss');
 const onlyTrain = args.includes('--only-train');
+const trainRounds = args.includes('--train-rounds') ? Number(args[args.indexOf('--train-rounds') + 1]) : undefined;
 const { convBiasReluPool, convPoolSharedBytes, convPoolThreads } =
   await import('../../src/engine/fewshot/conv-pool-webgpu');
 type Tiling = { pt: number; cpt: number; chunk?: number };
@@ -243,7 +245,7 @@ async function main(): Promise<void> {
         const r = await timeTrainStep(
           { name: 'conv4', inputSize: size, channels: 3, seed: 1 },
           { way: 5, shot: 5, query: 15 },
-          quick ? 2 : size === 84 ? 8 : 4,
+          trainRounds ?? (quick ? 2 : size === 84 ? 8 : 4),
         );
         Object.assign(row, {
           warmupMs: r.warmupMs,
