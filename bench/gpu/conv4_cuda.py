@@ -11,6 +11,7 @@ Usage: python3 bench/gpu/conv4_cuda.py out.json
 """
 
 import json
+import os
 import statistics
 import sys
 import time
@@ -18,24 +19,13 @@ import time
 import torch
 import torch.nn as nn
 
-
-def conv4(channels: int = 3, width: int = 64) -> nn.Sequential:
-    layers = []
-    cin = channels
-    for _ in range(4):
-        layers += [nn.Conv2d(cin, width, 3, padding=1, bias=False), nn.BatchNorm2d(width), nn.ReLU(), nn.MaxPool2d(2)]
-        cin = width
-    layers.append(nn.Flatten())
-    return nn.Sequential(*layers)
+# The model and its FLOP count are the CPU reference's (bench/reference), so both references time one network.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "reference"))
+from protonet_torch import conv4, conv4_flops  # noqa: E402
 
 
 def gflop(size: int) -> float:
-    f, s, cin = 0.0, size, 3
-    for _ in range(4):
-        f += 2 * s * s * 9 * cin * 64
-        s //= 2
-        cin = 64
-    return f * 100 / 1e9
+    return conv4_flops(size) * 100 / 1e9
 
 
 def measure(model, x, rounds=30):

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu/dist/webgpu_program';
+import { registerWebGPUKernel, type WebGPUKernel } from './webgpu-kernel';
 
 /**
  * The weight gradient of a 3x3 'same' convolution (stride 1) on WebGPU, NHWC:
@@ -117,10 +117,7 @@ class FilterGradProgram implements WebGPUProgram {
   }
 }
 
-function filterGradWebGPU(args: {
-  inputs: { x: tf.TensorInfo; dy: tf.TensorInfo };
-  backend: WebGPUBackend;
-}): tf.TensorInfo {
+const filterGradWebGPU: WebGPUKernel<{ x: tf.TensorInfo; dy: tf.TensorInfo }, unknown> = (args) => {
   const { x, dy } = args.inputs;
   const [B, H, W, cin] = x.shape as [number, number, number, number];
   const cout = dy.shape[3] as number;
@@ -131,19 +128,7 @@ function filterGradWebGPU(args: {
   const program = new FilterGradProgram(Math.ceil(items / perGroup), cin, cout);
   const uniforms = [B, H, W, cin, cout / 4, segs, items, perGroup].map((v) => ({ type: 'int32', data: [v] }));
   return args.backend.runWebGPUProgram(program, [x, dy], 'float32', uniforms);
-}
-
-let registered = false;
-
-function register(): void {
-  if (registered) return;
-  registered = true;
-  tf.registerKernel({
-    kernelName: FILTER_GRAD_KERNEL,
-    backendName: 'webgpu',
-    kernelFunc: filterGradWebGPU as unknown as tf.KernelFunc,
-  });
-}
+};
 
 /** dW of a 3x3 'same' convolution from its input and output gradient, on WebGPU: [3, 3, Cin, Cout]. */
 export function conv3x3FilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D): tf.Tensor4D {
@@ -151,7 +136,7 @@ export function conv3x3FilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D): tf.Tensor4D 
   const cout = dy.shape[3];
   if (dy.shape[0] !== B || dy.shape[1] !== H || dy.shape[2] !== W || !filterGradSupports(cout))
     throw new Error(`conv3x3FilterGrad: x ${JSON.stringify(x.shape)} and dy ${JSON.stringify(dy.shape)} do not fit`);
-  register();
+  registerWebGPUKernel(FILTER_GRAD_KERNEL, filterGradWebGPU);
   return tf.tidy(() => {
     const partial = tf.engine().runKernel(FILTER_GRAD_KERNEL, { x, dy }, {}) as tf.Tensor4D;
     return tf.reshape(tf.sum(partial, 0), [3, 3, cin, cout]) as tf.Tensor4D;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu/dist/webgpu_program';
+import { registerWebGPUKernel, type WebGPUKernel } from './webgpu-kernel';
 
 /**
  * One WebGPU kernel for a whole Conv-4 block at inference: 3x3 'same' convolution (stride 1), bias (the
@@ -181,11 +181,9 @@ interface ConvPoolAttrs {
   [key: string]: number;
 }
 
-function convPoolWebGPU(args: {
-  inputs: { x: tf.TensorInfo; filter: tf.TensorInfo; bias: tf.TensorInfo };
-  backend: WebGPUBackend;
-  attrs: ConvPoolAttrs;
-}): tf.TensorInfo {
+const convPoolWebGPU: WebGPUKernel<{ x: tf.TensorInfo; filter: tf.TensorInfo; bias: tf.TensorInfo }, ConvPoolAttrs> = (
+  args,
+) => {
   const { x, filter, bias } = args.inputs;
   const [n, inH, inW, cin] = x.shape as [number, number, number, number];
   const cout = filter.shape[3] as number;
@@ -195,20 +193,7 @@ function convPoolWebGPU(args: {
   const program = new ConvPoolProgram([n, ph, pw, cout], cin % 4 === 0, t);
   const uniforms = [inH, inW, cin, cout / 4, ph, pw, cout / COUT_TILE].map((v) => ({ type: 'int32', data: [v] }));
   return args.backend.runWebGPUProgram(program, [x, filter, bias], 'float32', uniforms);
-}
-
-let registered = false;
-
-/** Register the kernel with tfjs (once; webgpu only: other backends never call it). */
-export function registerConvPool(): void {
-  if (registered) return;
-  registered = true;
-  tf.registerKernel({
-    kernelName: CONV_POOL_KERNEL,
-    backendName: 'webgpu',
-    kernelFunc: convPoolWebGPU as unknown as tf.KernelFunc,
-  });
-}
+};
 
 function checkTiling(t: ConvPoolTiling): void {
   if (!Number.isInteger(t.pt) || t.pt < 1 || !Number.isInteger(t.cpt) || t.cpt % 4 !== 0 || COUT_TILE % t.cpt !== 0)
@@ -228,7 +213,7 @@ export function convBiasReluPool(
   const [kh, kw, cin, cout] = w.shape;
   if (kh !== 3 || kw !== 3 || cin !== x.shape[3] || !convPoolSupports(x.shape[1], x.shape[2], cout))
     throw new Error(`convPool: unsupported block x ${JSON.stringify(x.shape)}, filter ${JSON.stringify(w.shape)}`);
-  registerConvPool();
+  registerWebGPUKernel(CONV_POOL_KERNEL, convPoolWebGPU);
   // A first layer (1 or 3 channels) fills one chunk of 4; 8 would stage and multiply zeros.
   const attrs = { pt: tiling.pt, cpt: tiling.cpt, chunk: cin <= 4 ? 4 : chunkOf(tiling) };
   return tf.engine().runKernel(CONV_POOL_KERNEL, { x, filter: w, bias: b }, attrs) as tf.Tensor4D;
