@@ -23,6 +23,25 @@ const CO4_TILE = 16; // vec4s of output channels per workgroup (64 channels)
 const THREADS = CI_TILE * CO4_TILE;
 /** Upper bound on partial sums (workgroups per channel tile): enough to fill a large GPU, small to reduce. */
 const MAX_GROUPS = 512;
+/** ... and on their buffer: WebGPU's default maxStorageBufferBindingSize is 128 MiB. */
+const MAX_PARTIAL_BYTES = 64 * 1024 * 1024;
+
+/**
+ * How the batch's (image, row, segment) items are split: `groups` partial sums of `perGroup` items each
+ * (the last may run short). Wide layers get fewer partials, so the partial buffer stays under 64 MiB.
+ */
+export function filterGradSplit(
+  B: number,
+  H: number,
+  W: number,
+  cin: number,
+  cout: number,
+): { items: number; perGroup: number; groups: number } {
+  const items = B * H * Math.ceil(W / SEG);
+  const byBytes = Math.max(1, Math.floor(MAX_PARTIAL_BYTES / (9 * cin * cout * 4)));
+  const perGroup = Math.ceil(items / Math.min(items, MAX_GROUPS, byBytes));
+  return { items, perGroup, groups: Math.ceil(items / perGroup) };
+}
 
 export function filterGradSupports(cout: number): boolean {
   return cout % 4 === 0;
@@ -122,10 +141,8 @@ const filterGradWebGPU: WebGPUKernel<{ x: tf.TensorInfo; dy: tf.TensorInfo }, un
   const [B, H, W, cin] = x.shape as [number, number, number, number];
   const cout = dy.shape[3] as number;
   const segs = Math.ceil(W / SEG);
-  const items = B * H * segs;
-  const groups = Math.min(items, MAX_GROUPS);
-  const perGroup = Math.ceil(items / groups);
-  const program = new FilterGradProgram(Math.ceil(items / perGroup), cin, cout);
+  const { items, perGroup, groups } = filterGradSplit(B, H, W, cin, cout);
+  const program = new FilterGradProgram(groups, cin, cout);
   const uniforms = [B, H, W, cin, cout / 4, segs, items, perGroup].map((v) => ({ type: 'int32', data: [v] }));
   return args.backend.runWebGPUProgram(program, [x, dy], 'float32', uniforms);
 };
