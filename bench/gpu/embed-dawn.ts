@@ -251,6 +251,7 @@ async function main(): Promise<void> {
           warmupMs: r.warmupMs,
           medianMs: r.medianMs,
           stepsPerSecond: r.stepsPerSecond,
+          ms: r.ms,
           losses: r.losses,
         });
         log(
