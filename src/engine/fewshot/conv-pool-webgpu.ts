@@ -26,7 +26,10 @@ export interface ConvPoolTiling {
   chunk?: number;
 }
 
-/** The tiling the engine uses (chosen on an H100/H200 by bench/gpu; see README's GPU section). */
+/**
+ * The tiling the engine uses: the fastest of twelve on an H100 and an H200 (bench/gpu/runs), and within
+ * WebGPU's default limits (14.4 KB of workgroup memory, 256 invocations), so any adapter runs it.
+ */
 export const DEFAULT_TILING: ConvPoolTiling = { pt: 8, cpt: 16 };
 
 const COUT_TILE = 64;
