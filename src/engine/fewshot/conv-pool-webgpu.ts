@@ -27,8 +27,9 @@ export interface ConvPoolTiling {
 }
 
 /**
- * The tiling the engine uses: fastest or within 1 % of the fastest of twelve on an H100 and an H200 (bench/gpu/runs), within
- * WebGPU's default limits (14.4 KB of workgroup memory, 256 invocations), so any adapter runs it.
+ * The tiling the engine uses: fastest, or within 1 % of the fastest, of twelve on an H100 and an H200
+ * (bench/gpu/runs); within WebGPU's default limits (14.4 KB of workgroup memory, 256 invocations), so any
+ * adapter runs it.
  */
 export const DEFAULT_TILING: ConvPoolTiling = { pt: 8, cpt: 16 };
 
