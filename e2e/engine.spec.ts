@@ -206,7 +206,10 @@ test.describe('few-shot engine', () => {
       // Scalar loads with 8 staged (5 channels: one valid of the second four); 32 channels per thread; 2x3.
       { n: 3, h: 2, w: 3, cin: 5, cout: 64, tiling: { pt: 2, cpt: 32, chunk: 8 } },
     ];
+    const before = await page.evaluate(() => window.protobench.compute.memory());
     const got = await page.evaluate((cs) => window.protobench.compute.convPoolCheck(cs), cases);
+    const after = await page.evaluate(() => window.protobench.compute.memory());
+    expect([after.numTensors, after.numBytes]).toEqual([before.numTensors, before.numBytes]);
     expect(got.map((g) => g.shape)).toEqual([
       [2, 10, 10, 64],
       [2, 8, 5, 64],
@@ -229,7 +232,10 @@ test.describe('few-shot engine', () => {
       // 1x1 images: every tap but the centre reads padding.
       { n: 2, h: 1, w: 1, cin: 4, cout: 4 },
     ];
+    const before = await page.evaluate(() => window.protobench.compute.memory());
     const got = await page.evaluate((cs) => window.protobench.compute.filterGradCheck(cs), cases);
+    const after = await page.evaluate(() => window.protobench.compute.memory());
+    expect([after.numTensors, after.numBytes]).toEqual([before.numTensors, before.numBytes]);
     expect(got).toHaveLength(3);
     for (const [k, d] of got.entries()) expect(d, `case ${k}`).toBeLessThan(1e-5);
   });
