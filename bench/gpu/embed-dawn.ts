@@ -32,6 +32,7 @@ const tf = await import('@tensorflow/tfjs');
 const { registerWebGPU, webgpuAdapter, gpuErrors } = await import('../../src/engine/backends/webgpu');
 const { createEncoder } = await import('../../src/engine/fewshot/encoders/registry');
 const { timeTrainStep } = await import('../../src/engine/fewshot/probes');
+const { blockLabels, maxRelDiff } = await import('../../src/engine/fewshot/probe-math');
 const { protoLoss } = await import('../../src/engine/fewshot/loss');
 const onlyTrain = args.includes('--only-train');
 const trainRounds = args.includes('--train-rounds') ? Number(args[args.indexOf('--train-rounds') + 1]) : undefined;
@@ -133,13 +134,7 @@ async function main(): Promise<void> {
         row.warmupMs = performance.now() - t0;
         first.dispose();
         if (!reference) reference = values;
-        let diff = 0;
-        let scale = 0;
-        for (let i = 0; i < values.length; i++) {
-          diff = Math.max(diff, Math.abs((values[i] as number) - (reference[i] as number)));
-          scale = Math.max(scale, Math.abs(reference[i] as number));
-        }
-        row.relDiffVsTfjs = diff / scale;
+        row.relDiffVsTfjs = maxRelDiff(values, reference);
         const lat: number[] = [];
         for (let r = 0; r < rounds; r++) {
           const s = performance.now();
@@ -270,8 +265,8 @@ async function main(): Promise<void> {
   if (args.includes('--profile')) {
     const enc = createEncoder({ name: 'conv4', inputSize: 84, channels: 3, seed: 1 });
     const opt = tf.train.adam(1e-3);
-    const sl = Int32Array.from({ length: 25 }, (_, i) => Math.floor(i / 5));
-    const ql = Int32Array.from({ length: 75 }, (_, i) => Math.floor(i / 15));
+    const sl = blockLabels(5, 5);
+    const ql = blockLabels(5, 15);
     const x = seeded([100, 84, 84, 3], 3) as import('@tensorflow/tfjs').Tensor4D;
     const stepOnce = (): void => {
       const cost = opt.minimize(() => protoLoss(enc.forwardTrain(x), sl, ql, 5).loss, true, enc.variables());

@@ -4,6 +4,7 @@ import { conv2dSame, conv2dSameNoInputGrad } from '../../src/engine/fewshot/conv
 import { protoLoss } from '../../src/engine/fewshot/loss';
 import { maxPool2TrainStep } from '../../src/engine/fewshot/maxpool-step';
 import { heUniform } from '../../src/engine/fewshot/params';
+import { blockLabels } from '../../src/engine/fewshot/probe-math';
 import { batchNormTrain as bnOld } from './baseline/batchnorm-train';
 import { conv2dSame as convOld, conv2dSameNoInputGrad as convInOld } from './baseline/conv-grad';
 import { maxPool2Train as poolOld } from './baseline/maxpool-train';
@@ -57,8 +58,8 @@ export async function abSteps(names: string[], rounds: number, profile = false, 
   const shot = 5;
   const query = 15;
   const n = way * (shot + query);
-  const sl = Int32Array.from({ length: way * shot }, (_, i) => Math.floor(i / shot));
-  const ql = Int32Array.from({ length: way * query }, (_, i) => Math.floor(i / query));
+  const sl = blockLabels(way, shot);
+  const ql = blockLabels(way, query);
   const models = names.map((nm) => ({ nm, m: makeModel(IMPLS[nm]!, 3, 64), opt: tf.train.adam(1e-3) }));
   const ms = new Map<string, number[]>(names.map((nm) => [nm, []]));
   const losses = new Map<string, number[]>(names.map((nm) => [nm, []]));

@@ -6,6 +6,7 @@ import { configureWasm, wasmReport } from '../../src/engine/backends/wasm';
 import { createEncoder } from '../../src/engine/fewshot/encoders/registry';
 import type { EncoderConfig } from '../../src/engine/fewshot/encoders/types';
 import { protoLoss } from '../../src/engine/fewshot/loss';
+import { blockLabels, maxRelDiff } from '../../src/engine/fewshot/probe-math';
 import { abSteps } from './ab';
 import { makeCases } from './ops';
 import { DW_VARIANTS } from './variants';
@@ -47,8 +48,8 @@ async function profileStep(config: EncoderConfig, steps: number): Promise<unknow
   const shot = 5;
   const query = 15;
   const n = way * (shot + query);
-  const sl = Int32Array.from({ length: way * shot }, (_, i) => Math.floor(i / shot));
-  const ql = Int32Array.from({ length: way * query }, (_, i) => Math.floor(i / query));
+  const sl = blockLabels(way, shot);
+  const ql = blockLabels(way, query);
   const ms: number[] = [];
   const mem: number[] = [];
   const once = async (seed: number): Promise<void> => {
@@ -119,14 +120,7 @@ async function dwBench(
       if (r > 0) ms.push(t);
       if (r === 0) {
         if (!ref) ref = vals.slice();
-        else {
-          let scale = 0;
-          for (let i = 0; i < vals.length; i++) {
-            diff = Math.max(diff, Math.abs((vals[i] as number) - (ref[i] as number)));
-            scale = Math.max(scale, Math.abs(ref[i] as number));
-          }
-          diff /= scale;
-        }
+        else diff = maxRelDiff(vals, ref);
         diffs.set(v.name, diff);
       }
       dw.dispose();

@@ -55,7 +55,7 @@ class FilterGradProgram implements WebGPUProgram {
   variableNames = ['x', 'dy'];
   variableComponents = [1, 4];
   outputComponent = 4;
-  uniforms = 'B : i32, H : i32, W : i32, cin : i32, cout4 : i32, segs : i32, items : i32, perGroup : i32,';
+  uniforms = 'H : i32, W : i32, cin : i32, cout4 : i32, segs : i32, items : i32, perGroup : i32,';
   workgroupSize: [number, number, number] = [THREADS, 1, 1];
 
   constructor(groups: number, cin: number, cout: number) {
@@ -143,7 +143,7 @@ const filterGradWebGPU: WebGPUKernel<{ x: tf.TensorInfo; dy: tf.TensorInfo }, un
   const segs = Math.ceil(W / SEG);
   const { items, perGroup, groups } = filterGradSplit(B, H, W, cin, cout);
   const program = new FilterGradProgram(groups, cin, cout);
-  const uniforms = [B, H, W, cin, cout / 4, segs, items, perGroup].map((v) => ({ type: 'int32', data: [v] }));
+  const uniforms = [H, W, cin, cout / 4, segs, items, perGroup].map((v) => ({ type: 'int32', data: [v] }));
   return args.backend.runWebGPUProgram(program, [x, dy], 'float32', uniforms);
 };
 

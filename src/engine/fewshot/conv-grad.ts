@@ -25,6 +25,23 @@ export function swapOuterInner(t: tf.Tensor4D): tf.Tensor4D {
   return tf.transpose(tf.reshape(t2, [H, W, C, B]), [2, 0, 1, 3]) as tf.Tensor4D;
 }
 
+/** dW as one forward conv: pad(x) as [Cin, H+2p, W+2p, B] over dy as a [H, W, B, Cout] filter (XNNPACK on wasm). */
+function filterGradAsConv(x: tf.Tensor4D, dy: tf.Tensor4D, p: number): tf.Tensor4D {
+  return tf.tidy(() => {
+    const xp =
+      p > 0
+        ? tf.pad(x, [
+            [0, 0],
+            [p, p],
+            [p, p],
+            [0, 0],
+          ])
+        : x;
+    const r = tf.conv2d(swapOuterInner(xp), tf.transpose(dy, [1, 2, 0, 3]), 1, 'valid');
+    return tf.transpose(r, [1, 2, 0, 3]);
+  });
+}
+
 function customConv(inputGrad: boolean): (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D {
   return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const x = args[0] as tf.Tensor4D;
@@ -41,23 +58,9 @@ function customConv(inputGrad: boolean): (x: tf.Tensor4D, w: tf.Tensor4D) => tf.
         const dx = inputGrad
           ? tf.tidy(() => tf.conv2d(g, tf.transpose(tf.reverse(ws, [0, 1]), [0, 1, 3, 2]), 1, 'same'))
           : tf.zerosLike(xs);
-        // On WebGPU the wasm-shaped dW below starves the GPU (a few workgroups, each summing every pixel).
+        // On WebGPU the wasm-shaped dW starves the GPU (a few workgroups, each summing every pixel).
         const gpuDw = k === 3 && tf.getBackend() === 'webgpu' && filterGradSupports(g.shape[3]);
-        const dw = gpuDw
-          ? conv3x3FilterGrad(xs, g)
-          : tf.tidy(() => {
-              const xp =
-                p > 0
-                  ? tf.pad(xs, [
-                      [0, 0],
-                      [p, p],
-                      [p, p],
-                      [0, 0],
-                    ])
-                  : xs;
-              const r = tf.conv2d(swapOuterInner(xp), tf.transpose(g, [1, 2, 0, 3]), 1, 'valid');
-              return tf.transpose(r, [1, 2, 0, 3]);
-            });
+        const dw = gpuDw ? conv3x3FilterGrad(xs, g) : filterGradAsConv(xs, g, p);
         return [dx, dw];
       },
     };

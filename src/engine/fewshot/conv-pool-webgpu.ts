@@ -182,7 +182,6 @@ interface ConvPoolAttrs {
   pt: number;
   cpt: number;
   chunk: number;
-  [key: string]: number;
 }
 
 const convPoolWebGPU: WebGPUKernel<{ x: tf.TensorInfo; filter: tf.TensorInfo; bias: tf.TensorInfo }, ConvPoolAttrs> = (

@@ -8,6 +8,7 @@ import { conv3x3FilterGrad } from './conv-filter-grad-webgpu';
 import { convBiasReluPool, type ConvPoolTiling } from './conv-pool-webgpu';
 import type { EmbedderOptions, EncoderConfig, EncoderCost, WeightTensor } from './encoders/types';
 import { protoLoss } from './loss';
+import { blockLabels, maxRelDiff } from './probe-math';
 import { episodeOutcome, type EpisodeOutcome } from './metrics';
 import { packEpisodes } from './pack';
 import { protonetBlock } from './protonet';
@@ -32,6 +33,24 @@ function seededTensor(shape: number[], seed: number, lo: number, hi: number): tf
     shape,
     'float32',
   );
+}
+
+/**
+ * Run `make` (a kernel of ours and its tfjs reference, built in a tidy), read both back, surface any WebGPU
+ * error, and compare: shapes must match.
+ */
+async function compareWithReference(
+  what: string,
+  make: () => [tf.Tensor, tf.Tensor],
+): Promise<{ relDiff: number; shape: number[] }> {
+  const [got, ref] = tf.tidy(make);
+  const [g, r] = await Promise.all([got.data(), ref.data()]);
+  got.dispose();
+  ref.dispose();
+  throwOnGpuErrors(what);
+  if (got.shape.join() !== ref.shape.join())
+    throw new Error(`${what}: shape ${got.shape.join('x')} vs reference ${ref.shape.join('x')}`);
+  return { relDiff: maxRelDiff(g, r), shape: got.shape };
 }
 
 export interface SpeedReport {
@@ -107,35 +126,16 @@ export interface ConvPoolCase {
  */
 export async function convPoolCheck(cases: ConvPoolCase[]): Promise<{ relDiff: number; shape: number[] }[]> {
   const out: { relDiff: number; shape: number[] }[] = [];
-  for (const [k, c] of cases.entries()) {
-    const [got, ref] = tf.tidy(() => {
-      const x = seededTensor([c.n, c.h, c.w, c.cin], 10 + k, 0, 1) as tf.Tensor4D;
-      const w = seededTensor([3, 3, c.cin, c.cout], 20 + k, -0.5, 0.5) as tf.Tensor4D;
-      const b = seededTensor([c.cout], 30 + k, -1, 1) as tf.Tensor1D;
-      const y = convBiasReluPool(x, w, b, c.tiling);
-      const r = tf.maxPool(
-        tf.fused.conv2d({ x, filter: w, strides: 1, pad: 'same', bias: b, activation: 'relu' }),
-        2,
-        2,
-        'valid',
-      );
-      return [y, r];
-    });
-    const [g, r] = await Promise.all([got.data(), ref.data()]);
-    throwOnGpuErrors('convPoolCheck');
-    const shape = got.shape;
-    const sameShape = shape.join() === ref.shape.join();
-    got.dispose();
-    ref.dispose();
-    if (!sameShape) throw new Error(`convPoolCheck: shape ${shape.join('x')} vs reference ${ref.shape.join('x')}`);
-    let diff = 0;
-    let scale = 0;
-    for (let i = 0; i < r.length; i++) {
-      diff = Math.max(diff, Math.abs((g[i] as number) - (r[i] as number)));
-      scale = Math.max(scale, Math.abs(r[i] as number));
-    }
-    out.push({ relDiff: scale > 0 ? diff / scale : diff, shape });
-  }
+  for (const [k, c] of cases.entries())
+    out.push(
+      await compareWithReference(`convPoolCheck case ${k}`, () => {
+        const x = seededTensor([c.n, c.h, c.w, c.cin], 10 + k, 0, 1) as tf.Tensor4D;
+        const w = seededTensor([3, 3, c.cin, c.cout], 20 + k, -0.5, 0.5) as tf.Tensor4D;
+        const b = seededTensor([c.cout], 30 + k, -1, 1) as tf.Tensor1D;
+        const ref = tf.fused.conv2d({ x, filter: w, strides: 1, pad: 'same', bias: b, activation: 'relu' });
+        return [convBiasReluPool(x, w, b, c.tiling), tf.maxPool(ref, 2, 2, 'valid')];
+      }),
+    );
   return out;
 }
 
@@ -148,7 +148,7 @@ export async function filterGradCheck(
 ): Promise<number[]> {
   const out: number[] = [];
   for (const [k, c] of cases.entries()) {
-    const [got, ref] = tf.tidy(() => {
+    const { relDiff } = await compareWithReference(`filterGradCheck case ${k}`, () => {
       const x = seededTensor([c.n, c.h, c.w, c.cin], 40 + k, -1, 1) as tf.Tensor4D;
       const dy = seededTensor([c.n, c.h, c.w, c.cout], 50 + k, -1, 1) as tf.Tensor4D;
       const r = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
@@ -160,19 +160,7 @@ export async function filterGradCheck(
       } as unknown as tf.NamedAttrMap) as tf.Tensor;
       return [conv3x3FilterGrad(x, dy), r];
     });
-    const [g, r] = await Promise.all([got.data(), ref.data()]);
-    throwOnGpuErrors('filterGradCheck');
-    const same = got.shape.join() === ref.shape.join();
-    got.dispose();
-    ref.dispose();
-    if (!same) throw new Error(`filterGradCheck: case ${k}: shapes differ`);
-    let diff = 0;
-    let scale = 0;
-    for (let i = 0; i < r.length; i++) {
-      diff = Math.max(diff, Math.abs((g[i] as number) - (r[i] as number)));
-      scale = Math.max(scale, Math.abs(r[i] as number));
-    }
-    out.push(diff / scale);
+    out.push(relDiff);
   }
   return out;
 }
@@ -210,8 +198,8 @@ export async function timeTrainStep(
     (_, r) =>
       seededTensor([n, config.inputSize, config.inputSize, config.channels], seedFrom(2, r), 0, 1) as tf.Tensor4D,
   );
-  const supportLabels = Int32Array.from({ length: way * shot }, (_, i) => Math.floor(i / shot));
-  const queryLabels = Int32Array.from({ length: way * query }, (_, i) => Math.floor(i / query));
+  const supportLabels = blockLabels(way, shot);
+  const queryLabels = blockLabels(way, query);
   const losses: number[] = [];
   try {
     const once = async (x: tf.Tensor4D): Promise<number> => {
