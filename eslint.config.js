@@ -2,7 +2,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', '**/dist/', 'node_modules/', 'test-results/', 'playwright-report/', 'blob-report/', 'bench/results/', '.gpu/', '.protobench/'] },
+  { ignores: ['dist/', '**/dist/', 'node_modules/', 'test-results/', 'playwright-report/', 'blob-report/', 'bench/results/', '.gpu/', '.protobench/',
+    // AssemblyScript (its own types: i32, usize, v128), compiled by tools/build-wasm-kernels.mjs.
+    'src/engine/wasm-simd/assembly/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -240,6 +240,32 @@ test.describe('few-shot engine', () => {
     for (const [k, d] of got.entries()) expect(d, `case ${k}`).toBeLessThan(1e-5);
   });
 
+  test("the wasm SIMD 3x3 weight-gradient kernel, on two threads, equals XNNPACK's formulation", async ({ page }) => {
+    test.setTimeout(120_000);
+    await openApp(page, 'backend=wasm&demo=off');
+    await expect(page.getByTestId('env-backend')).toHaveText('wasm');
+    // The helper thread is up before the first kernel call (the report waits for it).
+    await expect(page.getByTestId('env-own-kernels')).toHaveText('2 thread(s)');
+    const cases = [
+      // One 16-channel group: the calling thread alone.
+      { n: 3, h: 20, w: 20, cin: 3, cout: 16 },
+      // Odd sides; 5 input channels: a 3-channel tile and a remainder of 2; 4 groups split 2 + 2.
+      { n: 4, h: 13, w: 11, cin: 5, cout: 64 },
+      // 1x1 images: only the centre tap reads the image.
+      { n: 2, h: 1, w: 1, cin: 4, cout: 32 },
+      // One column; 3 groups split 1 + 2.
+      { n: 2, h: 3, w: 1, cin: 64, cout: 48 },
+      // A Conv-4 second block's shape, 10 images.
+      { n: 10, h: 42, w: 42, cin: 64, cout: 64 },
+    ];
+    const before = await page.evaluate(() => window.protobench.compute.memory());
+    const got = await page.evaluate((cs) => window.protobench.compute.filterGradCheck(cs), cases);
+    const after = await page.evaluate(() => window.protobench.compute.memory());
+    expect([after.numTensors, after.numBytes]).toEqual([before.numTensors, before.numBytes]);
+    expect(got).toHaveLength(cases.length);
+    for (const [k, d] of got.entries()) expect(d, `case ${k}`).toBeLessThan(1e-5);
+  });
+
   test('cached and naive evaluation agree exactly (fixed, MedIMeta multilabel and variable episodes)', async ({
     page,
   }) => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchNormTrain } from '../../src/engine/fewshot/batchnorm-train';
-import { conv2dSame, conv2dSameNoInputGrad } from '../../src/engine/fewshot/conv-grad';
+import { conv2dSame, conv2dSameNoInputGrad, customConv } from '../../src/engine/fewshot/conv-grad';
 import { protoLoss } from '../../src/engine/fewshot/loss';
 import { maxPool2TrainStep } from '../../src/engine/fewshot/maxpool-step';
 import { heUniform } from '../../src/engine/fewshot/params';
@@ -22,6 +22,13 @@ export const IMPLS: Record<string, Impl> = {
   new: { conv: conv2dSame, convIn: conv2dSameNoInputGrad, bn: batchNormTrain, pool: maxPool2TrainStep },
   newBnOnly: { conv: convOld, convIn: convInOld, bn: batchNormTrain, pool: poolOld },
   newPoolOnly: { conv: convOld, convIn: convInOld, bn: bnOld, pool: maxPool2TrainStep },
+  /** The current step with tfjs's kernels for dW (no wasm-simd kernels). */
+  tfjsDw: {
+    conv: customConv(true, false),
+    convIn: customConv(false, false),
+    bn: batchNormTrain,
+    pool: maxPool2TrainStep,
+  },
 };
 
 function median(xs: number[]): number {

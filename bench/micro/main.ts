@@ -8,5 +8,7 @@ declare global {
 }
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+// A worker that fails to load would leave every call hanging: say so.
+worker.onerror = (e) => console.log('micro worker error:', e.message);
 window.micro = Comlink.wrap<MicroApi>(worker);
 document.body.dataset.ready = 'true';

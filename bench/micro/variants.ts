@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { filterGrad3x3Wasm } from '../../src/engine/wasm-simd/filter-grad-kernel';
 
 /**
  * Formulations of a 3x3 'same' convolution's weight gradient dW[i, j, ci, co] =
@@ -130,6 +131,7 @@ function convNowSwap(swap: (t: tf.Tensor4D) => tf.Tensor4D): DwVariant['dw'] {
 
 export const DW_VARIANTS: DwVariant[] = [
   { name: 'conv-now-t2d', dw: convNowSwap(swapOuterInner) },
+  { name: 'simd', dw: filterGrad3x3Wasm },
   { name: 'conv-now-t3d', dw: convNowSwap(swap3d) },
   ...[1, 2, 4, 5, 10, 20].map((p) => ({ name: `conv-gather-chunk${p}`, dw: convGatherChunked(p) })),
   { name: 'conv-now', dw: convNow },

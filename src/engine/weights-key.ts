@@ -24,8 +24,9 @@ import type { EncoderConfig } from './fewshot/encoders/types';
  * 2: BatchNorm statistics through average pooling (bench/micro), not matMul.
  * 3: on WebGPU, 3x3 weight gradients from conv-filter-grad-webgpu.ts and BatchNorm means by tfjs's reduction
  *    (other summation orders).
+ * 4: on wasm, 3x3 weight gradients from wasm-simd/ (another summation order).
  */
-export const TRAINER_VERSION = 3;
+export const TRAINER_VERSION = 4;
 
 export interface WeightsTrainingConfig {
   steps: number;

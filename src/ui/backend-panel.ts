@@ -53,6 +53,7 @@ export function backendReport(env: EnvironmentReport): HTMLElement {
         : '-',
       'env-wasm',
     ),
+    row('ProtoBench wasm kernels', ownKernelsText(env), 'env-own-kernels'),
     row('Cross-origin isolated', env.crossOriginIsolated ? 'yes' : 'no', 'env-coi'),
     row('tfjs', env.tfjsVersion, 'env-tfjs'),
     row('CPU threads', String(env.hardwareConcurrency), 'env-cores'),
@@ -78,4 +79,11 @@ export function backendReport(env: EnvironmentReport): HTMLElement {
         )
       : null,
   );
+}
+
+/** Our SIMD kernels on wasm (training's weight gradients): their threads, or why tfjs's kernels run instead. */
+function ownKernelsText(env: EnvironmentReport): string {
+  const k = env.wasm?.ownKernels;
+  if (!k) return '-';
+  return k.error !== undefined ? `not used: ${k.error}` : `${k.threads} thread(s)`;
 }

@@ -18,13 +18,25 @@ export interface RunAdapter {
   limits?: { maxBufferSize: number; maxStorageBufferBindingSize: number };
 }
 
+export interface RunWasm {
+  simd: boolean;
+  threadsSupported: boolean;
+  /** tfjs-wasm's thread pool (XNNPACK). */
+  threads: number;
+  /**
+   * ProtoBench's own SIMD kernels (src/engine/wasm-simd: the training step's weight gradients): the threads
+   * they ran on, or 0 and why they could not run (then tfjs's kernels ran). Absent in results from before them.
+   */
+  ownKernels?: { threads: number; error?: string };
+}
+
 export interface RunEnvironment {
   requested: BackendChoice;
   backend: RunBackend;
   attempts: { backend: RunBackend; ok: boolean; reason?: string }[];
   adapter: RunAdapter | null;
   softwareFallback: boolean;
-  wasm: { simd: boolean; threadsSupported: boolean; threads: number } | null;
+  wasm: RunWasm | null;
   tfjsVersion: string;
   userAgent: string;
   crossOriginIsolated: boolean;
@@ -106,13 +118,21 @@ export function checkEnvironment(c: Checker, v: unknown, path: string): RunEnvir
   const softwareFallback = c.boolean(o.softwareFallback, p('softwareFallback'));
   let wasm: RunEnvironment['wasm'] | undefined = null;
   if (o.wasm !== null) {
-    const w = c.object(o.wasm, p('wasm'), ['simd', 'threadsSupported', 'threads']);
+    const w = c.object(o.wasm, p('wasm'), ['simd', 'threadsSupported', 'threads'], ['ownKernels']);
     const simd = w && c.boolean(w.simd, joinPath(p('wasm'), 'simd'));
     const threadsSupported = w && c.boolean(w.threadsSupported, joinPath(p('wasm'), 'threadsSupported'));
     const threads = w && c.int(w.threads, joinPath(p('wasm'), 'threads'), 0, 1024);
+    let ownKernels: RunWasm['ownKernels'];
+    if (w && w.ownKernels !== undefined) {
+      const q = joinPath(p('wasm'), 'ownKernels');
+      const k = c.object(w.ownKernels, q, ['threads'], ['error']);
+      const kt = k && c.int(k.threads, joinPath(q, 'threads'), 0, 1024);
+      const ke = k && k.error !== undefined ? c.string(k.error, joinPath(q, 'error'), TEXT) : undefined;
+      if (kt !== undefined) ownKernels = ke === undefined ? { threads: kt } : { threads: kt, error: ke };
+    }
     wasm =
       simd !== undefined && threadsSupported !== undefined && threads !== undefined
-        ? { simd, threadsSupported, threads }
+        ? { simd, threadsSupported, threads, ...(ownKernels ? { ownKernels } : {}) }
         : undefined;
   }
   const tfjsVersion = c.string(o.tfjsVersion, p('tfjsVersion'), { minLength: 0, maxLength: 64 });

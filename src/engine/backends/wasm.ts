@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths, type BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { RunWasm } from '../../core/results/environment';
+import { prepareSimdKernels } from '../wasm-simd/instance';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -28,10 +30,17 @@ export function configureWasm(threads = navigator.hardwareConcurrency || 1): voi
   setThreadsCount(wanted);
 }
 
-export async function wasmReport(): Promise<{ simd: boolean; threadsSupported: boolean; threads: number }> {
+/** What runs on wasm; with the wasm backend active, also sets up ProtoBench's own kernels and their threads. */
+export async function wasmReport(): Promise<RunWasm> {
   const [simd, threadsSupported] = await Promise.all([
     tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
     tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),
   ]);
-  return { simd: Boolean(simd), threadsSupported: Boolean(threadsSupported), threads: getThreadsCount() };
+  const report: RunWasm = {
+    simd: Boolean(simd),
+    threadsSupported: Boolean(threadsSupported),
+    threads: getThreadsCount(),
+  };
+  if (tf.getBackend() === 'wasm') report.ownKernels = await prepareSimdKernels(tf.backend() as BackendWasm);
+  return report;
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { filterGrad3x3Wasm, wasmFilterGradReady } from '../wasm-simd/filter-grad-kernel';
 import { conv3x3FilterGrad, filterGradSupports } from './conv-filter-grad-webgpu';
 
 /**
@@ -10,7 +11,9 @@ import { conv3x3FilterGrad, filterGradSupports } from './conv-filter-grad-webgpu
  * - dW = conv(pad(x) as [Cin, H+2p, W+2p, B] (swapOuterInner), dy as a [H, W, B, Cout] filter, 'valid'), i.e.
  *        dW[i, j, ci, co] = sum_{b, h, w} x_pad[b, h+i, w+j, ci] * dy[b, h, w, co]:  [k, k, Cin, Cout]
  *
- * On WebGPU a 3x3 dW runs its own split-sum kernel instead (conv-filter-grad-webgpu.ts).
+ * A 3x3 dW runs our own kernels where they exist: on wasm a register-tiled SIMD kernel on every thread
+ * (wasm-simd/, 2-5x faster than XNNPACK with dy as the filter, which tfjs-wasm repacks on every call); on
+ * WebGPU a split-sum kernel (conv-filter-grad-webgpu.ts). `ownKernels: false` keeps tfjs's (benchmarks' A/B).
  *
  * e2e/engine.spec.ts checks these against the cpu backend's native gradients.
  */
@@ -26,7 +29,7 @@ export function swapOuterInner(t: tf.Tensor4D): tf.Tensor4D {
 }
 
 /** dW as one forward conv: pad(x) as [Cin, H+2p, W+2p, B] over dy as a [H, W, B, Cout] filter (XNNPACK on wasm). */
-function filterGradAsConv(x: tf.Tensor4D, dy: tf.Tensor4D, p: number): tf.Tensor4D {
+export function filterGradAsConv(x: tf.Tensor4D, dy: tf.Tensor4D, p: number): tf.Tensor4D {
   return tf.tidy(() => {
     const xp =
       p > 0
@@ -42,7 +45,20 @@ function filterGradAsConv(x: tf.Tensor4D, dy: tf.Tensor4D, p: number): tf.Tensor
   });
 }
 
-function customConv(inputGrad: boolean): (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D {
+/** dW of a 'same' convolution: our kernel for this backend and shape if there is one, else filterGradAsConv. */
+function filterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, k: number, ownKernels: boolean): tf.Tensor4D {
+  const cin = x.shape[3];
+  const cout = dy.shape[3];
+  if (ownKernels && k === 3) {
+    const backend = tf.getBackend();
+    // On WebGPU the wasm-shaped dW starves the GPU (a few workgroups, each summing every pixel).
+    if (backend === 'webgpu' && filterGradSupports(cout)) return conv3x3FilterGrad(x, dy);
+    if (backend === 'wasm' && wasmFilterGradReady(cin, cout)) return filterGrad3x3Wasm(x, dy);
+  }
+  return filterGradAsConv(x, dy, (k - 1) / 2);
+}
+
+export function customConv(inputGrad: boolean, ownKernels = true): (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D {
   return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const x = args[0] as tf.Tensor4D;
     const w = args[1] as tf.Tensor4D;
@@ -53,15 +69,10 @@ function customConv(inputGrad: boolean): (x: tf.Tensor4D, w: tf.Tensor4D) => tf.
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, ws] = saved as [tf.Tensor4D, tf.Tensor4D];
         const g = dy as tf.Tensor4D;
-        const k = ws.shape[0];
-        const p = (k - 1) / 2;
         const dx = inputGrad
           ? tf.tidy(() => tf.conv2d(g, tf.transpose(tf.reverse(ws, [0, 1]), [0, 1, 3, 2]), 1, 'same'))
           : tf.zerosLike(xs);
-        // On WebGPU the wasm-shaped dW starves the GPU (a few workgroups, each summing every pixel).
-        const gpuDw = k === 3 && tf.getBackend() === 'webgpu' && filterGradSupports(g.shape[3]);
-        const dw = gpuDw ? conv3x3FilterGrad(xs, g) : filterGradAsConv(xs, g, p);
-        return [dx, dw];
+        return [dx, filterGrad(xs, g, ws.shape[0], ownKernels)];
       },
     };
   }) as (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D;

@@ -4,7 +4,9 @@ import { gpuErrors } from '../backends/webgpu';
 import type { Episode } from '../../core/sampling';
 import { settle } from './embed';
 import { createEncoder } from './encoders/registry';
+import { filterGrad3x3Wasm } from '../wasm-simd/filter-grad-kernel';
 import { conv3x3FilterGrad } from './conv-filter-grad-webgpu';
+import { filterGradAsConv } from './conv-grad';
 import { convBiasReluPool, type ConvPoolTiling } from './conv-pool-webgpu';
 import type { EmbedderOptions, EncoderConfig, EncoderCost, WeightTensor } from './encoders/types';
 import { protoLoss } from './loss';
@@ -143,14 +145,22 @@ export async function convPoolCheck(cases: ConvPoolCase[]): Promise<{ relDiff: n
  * The WebGPU 3x3 weight-gradient kernel against tfjs's own Conv2DBackpropFilter on the same backend, on
  * seeded x [n, h, w, cin] and dy [n, h, w, cout]: the largest difference relative to the largest reference value.
  */
+/**
+ * Our 3x3 weight-gradient kernel on the current backend against a reference, max relative difference per
+ * case. WebGPU: conv3x3FilterGrad vs tfjs's Conv2DBackpropFilter. wasm (which registers no
+ * Conv2DBackpropFilter): the SIMD kernel vs the XNNPACK formulation (filterGradAsConv), itself checked against
+ * the cpu backend's native gradients by the encoder gradient test.
+ */
 export async function filterGradCheck(
   cases: { n: number; h: number; w: number; cin: number; cout: number }[],
 ): Promise<number[]> {
+  const wasm = tf.getBackend() === 'wasm';
   const out: number[] = [];
   for (const [k, c] of cases.entries()) {
     const { relDiff } = await compareWithReference(`filterGradCheck case ${k}`, () => {
       const x = seededTensor([c.n, c.h, c.w, c.cin], 40 + k, -1, 1) as tf.Tensor4D;
       const dy = seededTensor([c.n, c.h, c.w, c.cout], 50 + k, -1, 1) as tf.Tensor4D;
+      if (wasm) return [filterGrad3x3Wasm(x, dy), filterGradAsConv(x, dy, 1)];
       const r = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
         strides: 1,
         pad: 'same',

@@ -1,0 +1,1 @@
+export { filterGrad3x3 } from './filter-grad';

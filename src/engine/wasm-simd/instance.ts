@@ -1,0 +1,98 @@
+import { getThreadsCount, type BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { KERNELS_SHARED, KERNELS_UNSHARED } from './kernels-binary';
+import type { RunWasm } from '../../core/results/environment';
+import { KernelThreads } from './threads';
+
+/** ProtoBench's own SIMD kernels (assembly/), instantiated on tfjs-wasm's heap: pointers are tensor offsets. */
+export interface SimdExports {
+  /** assembly/filter-grad.ts */
+  filterGrad3x3(
+    x: number,
+    dy: number,
+    out: number,
+    H: number,
+    W: number,
+    CI: number,
+    CO: number,
+    B: number,
+    co0: number,
+    co1: number,
+  ): void;
+}
+
+export interface SimdKernels {
+  memory: WebAssembly.Memory;
+  exports: SimdExports;
+  /** As many threads as tfjs-wasm's pool (getThreadsCount()), where the heap is shared and this is a worker. */
+  threads: KernelThreads;
+}
+
+const EXPORT_NAMES: (keyof SimdExports)[] = ['filterGrad3x3'];
+
+interface EmscriptenModule {
+  wasmMemory?: WebAssembly.Memory;
+  asm?: { memory?: WebAssembly.Memory };
+}
+
+/**
+ * tfjs-wasm's WebAssembly.Memory. The threaded build creates it in JS and keeps it as Module.wasmMemory; the
+ * single-threaded builds export it from the module (Module.asm.memory).
+ */
+export function wasmHeapMemory(backend: BackendWasm): WebAssembly.Memory {
+  const m = backend.wasm as unknown as EmscriptenModule;
+  const memory = m.wasmMemory ?? m.asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory)) throw new Error('tfjs-wasm: its WebAssembly.Memory was not found');
+  return memory;
+}
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const s = atob(base64);
+  const b = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
+  return b;
+}
+
+const instances = new WeakMap<WebAssembly.Memory, SimdKernels>();
+
+/**
+ * The kernels bound to this backend's heap, compiled on first use (a few KB: synchronous compilation is
+ * allowed). Throws where the browser lacks (relaxed) SIMD; callers then keep tfjs's own kernels.
+ */
+export function simdKernels(backend: BackendWasm): SimdKernels {
+  const memory = wasmHeapMemory(backend);
+  let k = instances.get(memory);
+  if (!k) {
+    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    const module = new WebAssembly.Module(decode(shared ? KERNELS_SHARED : KERNELS_UNSHARED));
+    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdExports;
+    k = { memory, exports, threads: new KernelThreads(module, memory, EXPORT_NAMES, getThreadsCount()) };
+    instances.set(memory, k);
+  }
+  return k;
+}
+
+let failure: string | undefined;
+
+/** The kernels, or undefined where they cannot run here (the first failure's reason: simdKernelsFailure()). */
+export function trySimdKernels(backend: BackendWasm): SimdKernels | undefined {
+  if (failure !== undefined) return undefined;
+  try {
+    return simdKernels(backend);
+  } catch (e) {
+    failure = e instanceof Error ? e.message : String(e);
+    return undefined;
+  }
+}
+
+/** What the environment report records of our kernels: the threads they run on, or why they do not run. */
+export type SimdKernelsReport = NonNullable<RunWasm['ownKernels']>;
+
+/**
+ * Set the kernels up for the current wasm backend and wait for their helper threads. Call once the wasm
+ * backend is ready (kernels used before this still work, on fewer threads until the helpers have started).
+ */
+export async function prepareSimdKernels(backend: BackendWasm): Promise<SimdKernelsReport> {
+  const k = trySimdKernels(backend);
+  if (!k) return { threads: 0, error: failure ?? 'unknown' };
+  return { threads: await k.threads.whenReady() };
+}
