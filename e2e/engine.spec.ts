@@ -331,9 +331,12 @@ test.describe('few-shot engine', () => {
       { name: 'conv4', inputSize: 32, channels: 3, seed: 2, width: 16 },
       // Odd sides (36 -> 18 -> 9 -> 4): the max-pool mask's padded last row/column (maxpool-step.ts).
       { name: 'conv4', inputSize: 36, channels: 3, seed: 4, width: 8 },
+      // The same with 16 channels: wasm's fused BatchNorm-pool-ReLU kernels (16-channel groups), odd sides.
+      { name: 'conv4', inputSize: 36, channels: 3, seed: 5, width: 16 },
       { name: 'resnet12', inputSize: 24, channels: 3, seed: 3, widths: [8, 8, 16, 16] },
     ];
-    type Grads = { loss: number; grads: { name: string; values: number[] }[] }[];
+    type Values = { name: string; values: number[] }[];
+    type Grads = { loss: number; grads: Values; running: Values }[];
     const run = async (backend: string, reference: boolean): Promise<Grads> => {
       await openApp(page, `backend=${backend}&demo=off`);
       await expect(page.getByTestId('env-backend')).toHaveText(backend);
@@ -342,7 +345,8 @@ test.describe('few-shot engine', () => {
           const out = [];
           for (const c of cs) {
             const g = await window.protobench.compute.encoderGradients(c, { batch: 6, seed: 1, reference: ref });
-            out.push({ loss: g.loss, grads: g.grads.map((t) => ({ name: t.name, values: Array.from(t.values) })) });
+            const plain = (ts: typeof g.grads) => ts.map((t) => ({ name: t.name, values: Array.from(t.values) }));
+            out.push({ loss: g.loss, grads: plain(g.grads), running: plain(g.running) });
           }
           return out;
         },
@@ -362,6 +366,13 @@ test.describe('few-shot engine', () => {
           expect(g.name).toBe(r.name);
           const scale = Math.max(...r.values.map(Math.abs));
           expect(maxAbsDiff(g.values, r.values) / scale, `${backend} ${c.name} ${g.name}`).toBeLessThan(1e-4);
+        });
+        expect(a.running.length, `${backend} ${c.name} running statistics`).toBe(b.running.length);
+        a.running.forEach((g, i) => {
+          const r = b.running[i]!;
+          expect(g.name).toBe(r.name);
+          const scale = Math.max(...r.values.map(Math.abs));
+          expect(maxAbsDiff(g.values, r.values) / scale, `${backend} ${c.name} ${g.name}`).toBeLessThan(1e-5);
         });
       });
     }

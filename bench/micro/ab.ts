@@ -4,6 +4,7 @@ import { conv2dSame, conv2dSameNoInputGrad, customConv } from '../../src/engine/
 import { protoLoss } from '../../src/engine/fewshot/loss';
 import { maxPool2TrainStep } from '../../src/engine/fewshot/maxpool-step';
 import { heUniform } from '../../src/engine/fewshot/params';
+import { bnReluPoolTrainWasm } from '../../src/engine/wasm-simd/bn-pool-kernel';
 import { blockLabels } from '../../src/engine/fewshot/probe-math';
 import { batchNormTrain as bnOld } from './baseline/batchnorm-train';
 import { conv2dSame as convOld, conv2dSameNoInputGrad as convInOld } from './baseline/conv-grad';
@@ -15,6 +16,8 @@ export interface Impl {
   convIn: (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D;
   bn: typeof batchNormTrain;
   pool: (x: tf.Tensor4D) => tf.Tensor4D;
+  /** relu(pool(bn(y))) in one op, instead of bn, pool and tf.relu. */
+  bnReluPool?: typeof bnReluPoolTrainWasm;
 }
 
 export const IMPLS: Record<string, Impl> = {
@@ -23,6 +26,13 @@ export const IMPLS: Record<string, Impl> = {
   newBnOnly: { conv: convOld, convIn: convInOld, bn: batchNormTrain, pool: poolOld },
   newPoolOnly: { conv: convOld, convIn: convInOld, bn: bnOld, pool: maxPool2TrainStep },
   /** The current step with tfjs's kernels for dW (no wasm-simd kernels). */
+  fused: {
+    conv: conv2dSame,
+    convIn: conv2dSameNoInputGrad,
+    bn: batchNormTrain,
+    pool: maxPool2TrainStep,
+    bnReluPool: bnReluPoolTrainWasm,
+  },
   tfjsDw: {
     conv: customConv(true, false),
     convIn: customConv(false, false),
@@ -52,8 +62,10 @@ function makeModel(impl: Impl, cin: number, width: number) {
       let h = x;
       blocks.forEach((p, b) => {
         const y = (b === 0 ? impl.convIn : impl.conv)(h, p.w as tf.Variable<tf.Rank.R4>);
-        const n = impl.bn(y, p.g as tf.Variable<tf.Rank.R1>, p.be as tf.Variable<tf.Rank.R1>, 1e-5, () => {});
-        h = tf.relu(impl.pool(n));
+        const g = p.g as tf.Variable<tf.Rank.R1>;
+        const be = p.be as tf.Variable<tf.Rank.R1>;
+        const n = () => impl.bn(y, g, be, 1e-5, () => {});
+        h = impl.bnReluPool ? impl.bnReluPool(y, g, be, 1e-5, () => {}) : tf.relu(impl.pool(n()));
       });
       return tf.reshape(h, [x.shape[0], -1]);
     });

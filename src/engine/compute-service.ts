@@ -297,7 +297,7 @@ export class ComputeService {
   async encoderGradients(
     config: EncoderConfig,
     opts: { batch: number; seed: number; reference?: boolean },
-  ): Promise<{ loss: number; grads: WeightTensor[] }> {
+  ): Promise<{ loss: number; grads: WeightTensor[]; running: WeightTensor[] }> {
     return encoderGradients(config, opts);
   }
 

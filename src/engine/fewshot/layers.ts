@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { batchNormTrain } from './batchnorm-train';
 import { conv2dSame, conv2dSameNative, conv2dSameNoInputGrad } from './conv-grad';
 import { maxPool2TrainStep } from './maxpool-step';
+import { bnReluPoolTrainWasm, wasmBnPoolReady } from '../wasm-simd/bn-pool-kernel';
 import { heUniform, type ParamStore } from './params';
 
 /** PyTorch's BatchNorm2d defaults. */
@@ -60,22 +61,59 @@ export function convBnTrain(
   reference = false,
   isInput = false,
 ): tf.Tensor4D {
-  const conv = reference ? conv2dSameNative : isInput ? conv2dSameNoInputGrad : conv2dSame;
-  const y = conv(x, store.get(n.w) as tf.Tensor4D);
+  const y = convTrain(store, n, x, reference, isInput);
   const gamma = store.get(n.gamma) as tf.Tensor1D;
   const beta = store.get(n.beta) as tf.Tensor1D;
-  const count = y.shape[0] * y.shape[1] * y.shape[2];
-  const update = (mean: tf.Tensor1D, variance: tf.Tensor1D): void => {
+  const update = runningStatsUpdate(store, n, y.shape[0] * y.shape[1] * y.shape[2]);
+  if (!reference) return batchNormTrain(y, gamma, beta, BN_EPS, update);
+  const { mean, variance } = tf.moments(y, [0, 1, 2]);
+  update(mean as tf.Tensor1D, variance as tf.Tensor1D);
+  return tf.batchNorm4d(y, mean as tf.Tensor1D, variance as tf.Tensor1D, beta, gamma, BN_EPS);
+}
+
+function convTrain(
+  store: ParamStore,
+  n: ConvBnNames,
+  x: tf.Tensor4D,
+  reference: boolean,
+  isInput: boolean,
+): tf.Tensor4D {
+  const conv = reference ? conv2dSameNative : isInput ? conv2dSameNoInputGrad : conv2dSame;
+  return conv(x, store.get(n.w) as tf.Tensor4D);
+}
+
+/** Moves the running statistics towards a batch's (unbiased variance over `count` values, momentum 0.1). */
+function runningStatsUpdate(
+  store: ParamStore,
+  n: ConvBnNames,
+  count: number,
+): (mean: tf.Tensor1D, variance: tf.Tensor1D) => void {
+  return (mean, variance) => {
     const runMean = store.get(n.mean);
     const runVar = store.get(n.variance);
     runMean.assign(tf.add(tf.mul(runMean, 1 - BN_MOMENTUM), tf.mul(mean, BN_MOMENTUM)));
     const unbiased = tf.mul(variance, count / Math.max(1, count - 1));
     runVar.assign(tf.add(tf.mul(runVar, 1 - BN_MOMENTUM), tf.mul(unbiased, BN_MOMENTUM)));
   };
-  if (!reference) return batchNormTrain(y, gamma, beta, BN_EPS, update);
-  const { mean, variance } = tf.moments(y, [0, 1, 2]);
-  update(mean as tf.Tensor1D, variance as tf.Tensor1D);
-  return tf.batchNorm4d(y, mean as tf.Tensor1D, variance as tf.Tensor1D, beta, gamma, BN_EPS);
+}
+
+/**
+ * Train mode, a Conv-4 block: convolution, BatchNorm, ReLU, 2x2 max-pool. On wasm with 16k channels, one
+ * fused BatchNorm-pool-ReLU kernel (wasm-simd/bn-pool-kernel.ts); elsewhere convBnTrain then actPoolTrain.
+ */
+export function convBnReluPoolTrain(
+  store: ParamStore,
+  n: ConvBnNames,
+  x: tf.Tensor4D,
+  reference = false,
+  isInput = false,
+): tf.Tensor4D {
+  const cout = (store.get(n.w) as tf.Tensor4D).shape[3];
+  if (reference || tf.getBackend() !== 'wasm' || !wasmBnPoolReady(cout))
+    return actPoolTrain(convBnTrain(store, n, x, reference, isInput), (t) => tf.relu(t), reference);
+  const y = convTrain(store, n, x, false, isInput);
+  const update = runningStatsUpdate(store, n, y.shape[0] * y.shape[1] * y.shape[2]);
+  return bnReluPoolTrainWasm(y, store.get(n.gamma) as tf.Tensor1D, store.get(n.beta) as tf.Tensor1D, BN_EPS, update);
 }
 
 /**

@@ -251,7 +251,7 @@ export async function timeTrainStep(
 export async function encoderGradients(
   config: EncoderConfig,
   opts: { batch: number; seed: number; reference?: boolean },
-): Promise<{ loss: number; grads: WeightTensor[] }> {
+): Promise<{ loss: number; grads: WeightTensor[]; running: WeightTensor[] }> {
   const enc = createEncoder(config);
   const x = seededTensor(
     [opts.batch, config.inputSize, config.inputSize, config.channels],
@@ -274,7 +274,9 @@ export async function encoderGradients(
     }
     const loss = (await value.data())[0] as number;
     tf.dispose([value, ...Object.values(grads)]);
-    return { loss, grads: out };
+    // BatchNorm running statistics after this one train-mode forward pass (batch statistics folded in).
+    const running = (await enc.getWeights()).tensors.filter((t) => t.name.includes('.running_'));
+    return { loss, grads: out, running };
   } finally {
     tf.dispose([x, r]);
     enc.dispose();

@@ -18,6 +18,11 @@ export interface SimdExports {
     co0: number,
     co1: number,
   ): void;
+  /** assembly/bn-pool.ts (arguments there). */
+  channelSums(...a: number[]): void;
+  bnPoolRelu(...a: number[]): void;
+  bnPoolReluGradSums(...a: number[]): void;
+  bnPoolReluGrad(...a: number[]): void;
 }
 
 export interface SimdKernels {
@@ -27,7 +32,13 @@ export interface SimdKernels {
   threads: KernelThreads;
 }
 
-const EXPORT_NAMES: (keyof SimdExports)[] = ['filterGrad3x3'];
+const EXPORT_NAMES: (keyof SimdExports)[] = [
+  'filterGrad3x3',
+  'channelSums',
+  'bnPoolRelu',
+  'bnPoolReluGradSums',
+  'bnPoolReluGrad',
+];
 
 interface EmscriptenModule {
   wasmMemory?: WebAssembly.Memory;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { actPoolTrain, addConvBn, convBnTrain, disposeFolded, foldConvBn, step, type ConvBnNames } from '../layers';
+import { addConvBn, convBnReluPoolTrain, disposeFolded, foldConvBn, step, type ConvBnNames } from '../layers';
 import { convBiasReluPool, convPoolSupports, DEFAULT_TILING, type ConvPoolTiling } from '../conv-pool-webgpu';
 import { ParamStore } from '../params';
 import type { ConvPoolChoice, Embedder, Encoder, EncoderConfig, EncoderCost } from './types';
@@ -66,7 +66,7 @@ export function createConv4(config: Conv4Config): Encoder {
       const ref = opts.reference;
       return tf.tidy(() => {
         let h = x;
-        for (const n of units) h = actPoolTrain(convBnTrain(store, n, h, ref, h === x), (t) => tf.relu(t), ref);
+        for (const n of units) h = convBnReluPoolTrain(store, n, h, ref, h === x);
         return tf.reshape(h, [x.shape[0], cost.dim]);
       });
     },
