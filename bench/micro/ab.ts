@@ -5,6 +5,7 @@ import { protoLoss } from '../../src/engine/fewshot/loss';
 import { maxPool2TrainStep } from '../../src/engine/fewshot/maxpool-step';
 import { heUniform } from '../../src/engine/fewshot/params';
 import { bnReluPoolTrainWasm } from '../../src/engine/wasm-simd/bn-pool-kernel';
+import { useSharedIdentity } from '../../src/engine/wasm-simd/identity-kernel';
 import { blockLabels } from '../../src/engine/fewshot/probe-math';
 import { batchNormTrain as bnOld } from './baseline/batchnorm-train';
 import { conv2dSame as convOld, conv2dSameNoInputGrad as convInOld } from './baseline/conv-grad';
@@ -18,6 +19,8 @@ export interface Impl {
   pool: (x: tf.Tensor4D) => tf.Tensor4D;
   /** relu(pool(bn(y))) in one op, instead of bn, pool and tf.relu. */
   bnReluPool?: typeof bnReluPoolTrainWasm;
+  /** Identity on wasm shares data instead of copying (wasm-simd/identity-kernel.ts); default: as installed. */
+  sharedIdentity?: boolean;
 }
 
 export const IMPLS: Record<string, Impl> = {
@@ -32,6 +35,22 @@ export const IMPLS: Record<string, Impl> = {
     bn: batchNormTrain,
     pool: maxPool2TrainStep,
     bnReluPool: bnReluPoolTrainWasm,
+  },
+  fusedCopy: {
+    conv: conv2dSame,
+    convIn: conv2dSameNoInputGrad,
+    bn: batchNormTrain,
+    pool: maxPool2TrainStep,
+    bnReluPool: bnReluPoolTrainWasm,
+    sharedIdentity: false,
+  },
+  fusedShared: {
+    conv: conv2dSame,
+    convIn: conv2dSameNoInputGrad,
+    bn: batchNormTrain,
+    pool: maxPool2TrainStep,
+    bnReluPool: bnReluPoolTrainWasm,
+    sharedIdentity: true,
   },
   tfjsDw: {
     conv: customConv(true, false),
@@ -86,6 +105,8 @@ export async function abSteps(names: string[], rounds: number, profile = false, 
   for (let r = 0; r <= rounds; r++) {
     const x = tf.randomUniform([n, size, size, 3], 0, 1, 'float32', r + 1) as tf.Tensor4D;
     for (const { nm, m, opt } of models) {
+      const shared = IMPLS[nm]!.sharedIdentity;
+      if (shared !== undefined) useSharedIdentity(shared);
       const t0 = performance.now();
       const cost = opt.minimize(() => protoLoss(m.forward(x), sl, ql, way).loss, true, m.vars);
       const l = (await cost!.data())[0] as number;

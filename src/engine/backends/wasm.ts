@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount, setWasmPaths, type BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { RunWasm } from '../../core/results/environment';
+import { useSharedIdentity } from '../wasm-simd/identity-kernel';
 import { prepareSimdKernels } from '../wasm-simd/instance';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
@@ -28,6 +29,7 @@ export function configureWasm(threads = navigator.hardwareConcurrency || 1): voi
     // Not redefinable here: the pool keeps its default size, and the report shows the real count.
   }
   setThreadsCount(wanted);
+  useSharedIdentity();
 }
 
 /** What runs on wasm; with the wasm backend active, also sets up ProtoBench's own kernels and their threads. */
