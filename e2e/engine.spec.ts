@@ -41,6 +41,17 @@ const DERM_TEST: Omit<CellRequest, 'encoder'> = {
   episodes: 100,
 };
 
+type FilterGradCase = { n: number; h: number; w: number; cin: number; cout: number };
+
+/** The backend's 3x3 weight-gradient kernel vs its reference (relative differences); tf.memory() must not move. */
+async function filterGradCheck(page: Page, cases: FilterGradCase[]): Promise<number[]> {
+  const before = await page.evaluate(() => window.protobench.compute.memory());
+  const got = await page.evaluate((cs) => window.protobench.compute.filterGradCheck(cs), cases);
+  const after = await page.evaluate(() => window.protobench.compute.memory());
+  expect([after.numTensors, after.numBytes]).toEqual([before.numTensors, before.numBytes]);
+  return got;
+}
+
 function maxAbsDiff(a: readonly number[], b: readonly number[]): number {
   expect(a.length).toBe(b.length);
   let m = 0;
@@ -232,10 +243,7 @@ test.describe('few-shot engine', () => {
       // 1x1 images: every tap but the centre reads padding.
       { n: 2, h: 1, w: 1, cin: 4, cout: 4 },
     ];
-    const before = await page.evaluate(() => window.protobench.compute.memory());
-    const got = await page.evaluate((cs) => window.protobench.compute.filterGradCheck(cs), cases);
-    const after = await page.evaluate(() => window.protobench.compute.memory());
-    expect([after.numTensors, after.numBytes]).toEqual([before.numTensors, before.numBytes]);
+    const got = await filterGradCheck(page, cases);
     expect(got).toHaveLength(3);
     for (const [k, d] of got.entries()) expect(d, `case ${k}`).toBeLessThan(1e-5);
   });
@@ -258,10 +266,7 @@ test.describe('few-shot engine', () => {
       // A Conv-4 second block's shape, 10 images.
       { n: 10, h: 42, w: 42, cin: 64, cout: 64 },
     ];
-    const before = await page.evaluate(() => window.protobench.compute.memory());
-    const got = await page.evaluate((cs) => window.protobench.compute.filterGradCheck(cs), cases);
-    const after = await page.evaluate(() => window.protobench.compute.memory());
-    expect([after.numTensors, after.numBytes]).toEqual([before.numTensors, before.numBytes]);
+    const got = await filterGradCheck(page, cases);
     expect(got).toHaveLength(cases.length);
     for (const [k, d] of got.entries()) expect(d, `case ${k}`).toBeLessThan(1e-5);
   });

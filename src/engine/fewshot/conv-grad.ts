@@ -53,7 +53,7 @@ function filterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, k: number, ownKernels: bool
     const backend = tf.getBackend();
     // On WebGPU the wasm-shaped dW starves the GPU (a few workgroups, each summing every pixel).
     if (backend === 'webgpu' && filterGradSupports(cout)) return conv3x3FilterGrad(x, dy);
-    if (backend === 'wasm' && wasmFilterGradReady(cin, cout)) return filterGrad3x3Wasm(x, dy);
+    if (wasmFilterGradReady(cin, cout)) return filterGrad3x3Wasm(x, dy);
   }
   return filterGradAsConv(x, dy, (k - 1) / 2);
 }

@@ -109,7 +109,7 @@ export function convBnReluPoolTrain(
   isInput = false,
 ): tf.Tensor4D {
   const cout = (store.get(n.w) as tf.Tensor4D).shape[3];
-  if (reference || tf.getBackend() !== 'wasm' || !wasmBnPoolReady(cout))
+  if (reference || !wasmBnPoolReady(cout))
     return actPoolTrain(convBnTrain(store, n, x, reference, isInput), (t) => tf.relu(t), reference);
   const y = convTrain(store, n, x, false, isInput);
   const update = runningStatsUpdate(store, n, y.shape[0] * y.shape[1] * y.shape[2]);

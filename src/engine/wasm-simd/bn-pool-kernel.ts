@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { simdKernels, trySimdKernels, type SimdKernels } from './instance';
+import { runByChannelGroups, simdKernels, simdKernelsReady, type SimdKernels } from './instance';
 
 /**
  * Train-mode BatchNorm (batch statistics, biased variance), 2x2 max-pool (stride 2, floor) and ReLU of a
@@ -15,9 +15,9 @@ import { simdKernels, trySimdKernels, type SimdKernels } from './instance';
 const FORWARD = 'PBBnPoolReluWasm';
 const BACKWARD = 'PBBnPoolReluGradWasm';
 
-/** Channel counts the kernels take (16-channel groups: a 64-byte cache line per pixel and thread). */
+/** Whether the backend is wasm, our kernels run, and they take C (16-channel groups). */
 export function wasmBnPoolReady(c: number): boolean {
-  return c % 16 === 0 && trySimdKernels(tf.backend() as BackendWasm) !== undefined;
+  return c % 16 === 0 && simdKernelsReady();
 }
 
 /** a = gamma / sqrt(var + eps) in float32, as both passes must compute it bit for bit. */
@@ -61,23 +61,19 @@ class Scratch {
   zeroSums(k: SimdKernels): void {
     new Uint8Array(k.memory.buffer, this.acc, 24 * this.C).fill(0);
   }
+  /** vec = [mean, scale, beta, ...]: the BatchNorm affine every pass recomputes z with. */
+  writeAffine(k: SimdKernels, mean: Float32Array, scale: Float32Array, beta: Float32Array): void {
+    const vec = this.f32(this.vec, 3 * this.C, k);
+    vec.set(mean, 0);
+    vec.set(scale, this.C);
+    vec.set(beta, 2 * this.C);
+  }
   readSums(k: SimdKernels, half: number): Float64Array {
     return new Float64Array(k.memory.buffer, this.sums + 8 * this.C * half, this.C).slice();
   }
   release(): void {
     this.backend.wasm._free(this.base);
   }
-}
-
-/** Run `name` over 16-channel groups on every ready thread, each a contiguous run of groups. */
-function byChannels(k: SimdKernels, name: string, C: number, args: (c0: number, c1: number) => number[]): void {
-  const groups = C / 16;
-  const parts = Math.min(groups, k.threads.available());
-  const range = (p: number): number[] =>
-    args(16 * Math.floor((p * groups) / parts), 16 * Math.floor(((p + 1) * groups) / parts));
-  const fn = (k.exports as unknown as Record<string, (...a: number[]) => void>)[name];
-  if (!fn) throw new Error(`wasm-simd: no kernel ${name}`);
-  k.threads.run(name, parts, range, (a) => fn(...a));
 }
 
 type Infos = Record<string, tf.TensorInfo>;
@@ -104,22 +100,18 @@ function forward(args: { inputs: Infos; backend: BackendWasm; attrs: { eps: numb
     // Mean (shift 0), then the centred sum of squares: two reads, no cancellation.
     s.zeroSums(k);
     s.f32(s.vec, C, k).fill(0);
-    byChannels(k, 'channelSums', C, (c0, c1) => [yo, s.vec, s.acc, s.sums, P, W, C, c0, c1, 0]);
+    runByChannelGroups(k, 'channelSums', C, (c0, c1) => [yo, s.vec, s.acc, s.sums, P, W, C, c0, c1, 0]);
     const m = read(backend, mean);
     s.readSums(k, 0).forEach((v, c) => (m[c] = v / P));
     s.zeroSums(k);
     s.f32(s.vec, C, k).set(m);
-    byChannels(k, 'channelSums', C, (c0, c1) => [yo, s.vec, s.acc, s.sums, P, W, C, c0, c1, 1]);
+    runByChannelGroups(k, 'channelSums', C, (c0, c1) => [yo, s.vec, s.acc, s.sums, P, W, C, c0, c1, 1]);
     const v = read(backend, variance);
     s.readSums(k, 0).forEach((x, c) => (v[c] = x / P));
-    const { scale } = scaleOf(v, read(backend, gamma), args.attrs.eps);
-    const vec = s.f32(s.vec, 3 * C, k);
-    vec.set(read(backend, mean), 0);
-    vec.set(scale, C);
-    vec.set(read(backend, beta), 2 * C);
+    s.writeAffine(k, m, scaleOf(v, read(backend, gamma), args.attrs.eps).scale, read(backend, beta));
     const po = backend.getMemoryOffset(pooled.dataId);
     const oo = backend.getMemoryOffset(out.dataId);
-    byChannels(k, 'bnPoolRelu', C, (c0, c1) => [yo, s.vec, po, oo, B, H, W, C, c0, c1]);
+    runByChannelGroups(k, 'bnPoolRelu', C, (c0, c1) => [yo, s.vec, po, oo, B, H, W, C, c0, c1]);
   } finally {
     s.release();
   }
@@ -141,15 +133,12 @@ function backward(args: { inputs: Infos; backend: BackendWasm; attrs: { eps: num
   const s = new Scratch(backend, C);
   try {
     const { scale, rstd } = scaleOf(read(backend, variance), read(backend, gamma), args.attrs.eps);
-    const vec = s.f32(s.vec, 6 * C, k);
-    vec.set(read(backend, mean), 0);
-    vec.set(scale, C);
-    vec.set(read(backend, beta), 2 * C);
+    s.writeAffine(k, read(backend, mean), scale, read(backend, beta));
     s.zeroSums(k);
     const yo = backend.getMemoryOffset(y.dataId);
     const po = backend.getMemoryOffset(pooled.dataId);
     const go = backend.getMemoryOffset(dOut.dataId);
-    byChannels(k, 'bnPoolReluGradSums', C, (c0, c1) => [yo, s.vec, po, go, s.acc, s.sums, B, H, W, C, c0, c1]);
+    runByChannelGroups(k, 'bnPoolReluGradSums', C, (c0, c1) => [yo, s.vec, po, go, s.acc, s.sums, B, H, W, C, c0, c1]);
     const sumDz = s.readSums(k, 0);
     const sumDzXc = s.readSums(k, 1);
     const db = read(backend, dbeta);
@@ -163,7 +152,7 @@ function backward(args: { inputs: Infos; backend: BackendWasm; attrs: { eps: num
       v[4 * C + c] = (-a * (rstd[c] as number) * (dg[c] as number)) / N;
       v[5 * C + c] = (-a * (db[c] as number)) / N;
     }
-    byChannels(k, 'bnPoolReluGrad', C, (c0, c1) => [
+    runByChannelGroups(k, 'bnPoolReluGrad', C, (c0, c1) => [
       yo,
       s.vec,
       po,

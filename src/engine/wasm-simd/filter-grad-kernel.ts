@@ -1,15 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { simdKernels, trySimdKernels, type SimdExports } from './instance';
+import { runByChannelGroups, simdKernels, simdKernelsReady } from './instance';
 
 export const FILTER_GRAD_WASM = 'PBFilterGrad3x3Wasm';
 
 /**
- * Whether the SIMD kernel takes these channel counts (CO % 16 == 0) and runs in this browser (see
- * trySimdKernels: where it does not, the environment report says why and tfjs's kernels run).
+ * Whether the backend is wasm, the SIMD kernel takes these channel counts (CO % 16 == 0) and runs in this
+ * browser (see trySimdKernels: where it does not, the environment report says why and tfjs's kernels run).
  */
 export function wasmFilterGradReady(cin: number, cout: number): boolean {
-  return cout % 16 === 0 && cin > 0 && trySimdKernels(tf.backend() as BackendWasm) !== undefined;
+  return cout % 16 === 0 && cin > 0 && simdKernelsReady();
 }
 
 function filterGradWasm(args: {
@@ -27,17 +27,7 @@ function filterGradWasm(args: {
   new Float32Array(k.memory.buffer, outOffset, 9 * CI * CO).fill(0);
   const xo = backend.getMemoryOffset(x.dataId);
   const dyo = backend.getMemoryOffset(dy.dataId);
-  // Threads take contiguous runs of 16-channel groups: disjoint outputs, identical sums whoever runs them.
-  const groups = CO / 16;
-  const parts = Math.min(groups, k.threads.available());
-  const range = (p: number): number[] => {
-    const g0 = Math.floor((p * groups) / parts);
-    const g1 = Math.floor(((p + 1) * groups) / parts);
-    return [xo, dyo, outOffset, H, W, CI, CO, B, 16 * g0, 16 * g1];
-  };
-  k.threads.run('filterGrad3x3', parts, range, (a) =>
-    k.exports.filterGrad3x3(...(a as Parameters<SimdExports['filterGrad3x3']>)),
-  );
+  runByChannelGroups(k, 'filterGrad3x3', CO, (c0, c1) => [xo, dyo, outOffset, H, W, CI, CO, B, c0, c1]);
   return out;
 }
 

@@ -1,44 +1,27 @@
+import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, type BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { KERNELS_SHARED, KERNELS_UNSHARED } from './kernels-binary';
 import type { RunWasm } from '../../core/results/environment';
 import { KernelThreads } from './threads';
 
-/** ProtoBench's own SIMD kernels (assembly/), instantiated on tfjs-wasm's heap: pointers are tensor offsets. */
-export interface SimdExports {
-  /** assembly/filter-grad.ts */
-  filterGrad3x3(
-    x: number,
-    dy: number,
-    out: number,
-    H: number,
-    W: number,
-    CI: number,
-    CO: number,
-    B: number,
-    co0: number,
-    co1: number,
-  ): void;
-  /** assembly/bn-pool.ts (arguments there). */
-  channelSums(...a: number[]): void;
-  bnPoolRelu(...a: number[]): void;
-  bnPoolReluGradSums(...a: number[]): void;
-  bnPoolReluGrad(...a: number[]): void;
-}
+/** The kernels assembly/ exports; every argument is an i32 (byte offsets into the heap, sizes), documented there. */
+export const KERNEL_NAMES = [
+  'filterGrad3x3',
+  'channelSums',
+  'bnPoolRelu',
+  'bnPoolReluGradSums',
+  'bnPoolReluGrad',
+] as const;
+export type KernelName = (typeof KERNEL_NAMES)[number];
+export type SimdExports = Record<KernelName, (...args: number[]) => void>;
 
+/** ProtoBench's own SIMD kernels (assembly/), instantiated on tfjs-wasm's heap: pointers are tensor offsets. */
 export interface SimdKernels {
   memory: WebAssembly.Memory;
   exports: SimdExports;
   /** As many threads as tfjs-wasm's pool (getThreadsCount()), where the heap is shared and this is a worker. */
   threads: KernelThreads;
 }
-
-const EXPORT_NAMES: (keyof SimdExports)[] = [
-  'filterGrad3x3',
-  'channelSums',
-  'bnPoolRelu',
-  'bnPoolReluGradSums',
-  'bnPoolReluGrad',
-];
 
 interface EmscriptenModule {
   wasmMemory?: WebAssembly.Memory;
@@ -76,7 +59,7 @@ export function simdKernels(backend: BackendWasm): SimdKernels {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     const module = new WebAssembly.Module(decode(shared ? KERNELS_SHARED : KERNELS_UNSHARED));
     const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdExports;
-    k = { memory, exports, threads: new KernelThreads(module, memory, EXPORT_NAMES, getThreadsCount()) };
+    k = { memory, exports, threads: new KernelThreads(module, memory, [...KERNEL_NAMES], getThreadsCount()) };
     instances.set(memory, k);
   }
   return k;
@@ -93,6 +76,29 @@ export function trySimdKernels(backend: BackendWasm): SimdKernels | undefined {
     failure = e instanceof Error ? e.message : String(e);
     return undefined;
   }
+}
+
+/** Whether the current backend is wasm and our kernels run on it. */
+export function simdKernelsReady(): boolean {
+  return tf.getBackend() === 'wasm' && trySimdKernels(tf.backend() as BackendWasm) !== undefined;
+}
+
+/**
+ * Run kernel `name` over C channels split into 16-channel groups (one 64-byte cache line per pixel), each
+ * ready thread a contiguous run of groups: args(c0, c1) gives a part's arguments. Parts write disjoint
+ * outputs and each sum has one order, whichever thread runs it.
+ */
+export function runByChannelGroups(
+  k: SimdKernels,
+  name: KernelName,
+  C: number,
+  args: (c0: number, c1: number) => number[],
+): void {
+  const groups = C / 16;
+  const parts = Math.min(groups, k.threads.available());
+  const range = (p: number): number[] =>
+    args(16 * Math.floor((p * groups) / parts), 16 * Math.floor(((p + 1) * groups) / parts));
+  k.threads.run(name, parts, range, (a) => k.exports[name](...a));
 }
 
 /** What the environment report records of our kernels: the threads they run on, or why they do not run. */

@@ -58,6 +58,10 @@ interface Helper {
   seq: number;
 }
 
+function isReady(h: Helper): boolean {
+  return Atomics.load(h.ctrl, READY) === 1 && Atomics.load(h.ctrl, FAILED) === 0;
+}
+
 export class KernelThreads {
   private readonly helpers: Helper[] = [];
   private readonly names: string[];
@@ -96,9 +100,7 @@ export class KernelThreads {
 
   /** Threads that would take part in a call now (1 + ready helpers). */
   available(): number {
-    let n = 1;
-    for (const h of this.helpers) if (Atomics.load(h.ctrl, READY) === 1 && Atomics.load(h.ctrl, FAILED) === 0) n++;
-    return n;
+    return 1 + this.helpers.filter(isReady).length;
   }
 
   /**
@@ -108,7 +110,7 @@ export class KernelThreads {
   run(name: string, parts: number, args: (part: number) => number[], local: (a: number[]) => void): void {
     const fn = this.names.indexOf(name);
     if (fn < 0) throw new Error(`KernelThreads: no export "${name}"`);
-    const ready = this.helpers.filter((h) => Atomics.load(h.ctrl, READY) === 1 && Atomics.load(h.ctrl, FAILED) === 0);
+    const ready = this.helpers.filter(isReady);
     const posted: Helper[] = [];
     for (let p = 1; p < parts; p++) {
       const h = ready[p - 1];
