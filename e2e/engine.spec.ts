@@ -271,6 +271,33 @@ test.describe('few-shot engine', () => {
     for (const [k, d] of got.entries()) expect(d, `case ${k}`).toBeLessThan(1e-5);
   });
 
+  test("the wasm Winograd 3x3 convolution, on two threads, equals XNNPACK's conv2d", async ({ page }) => {
+    test.setTimeout(120_000);
+    await openApp(page, 'backend=wasm&demo=off');
+    await expect(page.getByTestId('env-backend')).toHaveText('wasm');
+    await expect(page.getByTestId('env-own-kernels')).toHaveText('2 thread(s)');
+    const cases = [
+      // Odd rows: the last tile row half outside (its outputs clipped). Even columns: the last tile's fourth
+      // input column is padding that its second output column reads.
+      { n: 3, h: 7, w: 10, cin: 16, cout: 16 },
+      // 1x1 images: one tile, three of its four outputs clipped; a single tile cannot be split.
+      { n: 1, h: 1, w: 1, cin: 4, cout: 32 },
+      // One column, two rows; 20 input channels (5 groups of 4), 48 output channels (3 register tiles).
+      { n: 5, h: 2, w: 1, cin: 20, cout: 48 },
+      // 441 tiles split 220 + 221: blocks of 30, remainders of 10 and 11 (products of 3 tiles and of 1).
+      { n: 1, h: 42, w: 41, cin: 64, cout: 64 },
+      // Wide channels (blocks of 3 tiles), as ResNet-12's last stage.
+      { n: 2, h: 5, w: 5, cin: 320, cout: 640 },
+    ];
+    const before = await page.evaluate(() => window.protobench.compute.memory());
+    const got = await page.evaluate((cs) => window.protobench.compute.winogradCheck(cs), cases);
+    const after = await page.evaluate(() => window.protobench.compute.memory());
+    expect([after.numTensors, after.numBytes]).toEqual([before.numTensors, before.numBytes]);
+    expect(got).toHaveLength(cases.length);
+    // F(2x2, 3x3) in float32 differs from direct sums by a few ulps of the largest output.
+    for (const [k, d] of got.entries()) expect(d, `case ${k}`).toBeLessThan(1e-5);
+  });
+
   test('cached and naive evaluation agree exactly (fixed, MedIMeta multilabel and variable episodes)', async ({
     page,
   }) => {

@@ -40,6 +40,7 @@ const api: ComputeApi = {
   timeEmbedding: (config, batch, rounds, opts) => service.timeEmbedding(config, batch, rounds, opts),
   convPoolCheck: (cases) => service.convPoolCheck(cases),
   filterGradCheck: (cases) => service.filterGradCheck(cases),
+  winogradCheck: (cases) => service.winogradCheck(cases),
   timeTrainStep: (config, episode, rounds) => service.timeTrainStep(config, episode, rounds),
   encoderGradients: (config, opts) => service.encoderGradients(config, opts),
   protonetOnEmbeddings: (embeddings, dim, episodes) => service.protonetOnEmbeddings(embeddings, dim, episodes),

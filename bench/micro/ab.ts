@@ -52,6 +52,14 @@ export const IMPLS: Record<string, Impl> = {
     bnReluPool: bnReluPoolTrainWasm,
     sharedIdentity: true,
   },
+  /** The current step with XNNPACK for the forward and input-gradient convolutions (no Winograd). */
+  noWinograd: {
+    conv: customConv(true, true, false),
+    convIn: customConv(false, true, false),
+    bn: batchNormTrain,
+    pool: maxPool2TrainStep,
+    bnReluPool: bnReluPoolTrainWasm,
+  },
   tfjsDw: {
     conv: customConv(true, false),
     convIn: customConv(false, false),

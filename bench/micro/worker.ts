@@ -10,6 +10,7 @@ import { blockLabels, maxRelDiff } from '../../src/engine/fewshot/probe-math';
 import { abSteps } from './ab';
 import { makeCases } from './ops';
 import { DW_VARIANTS } from './variants';
+import { conv3x3WinogradWasm } from '../../src/engine/wasm-simd/winograd-kernel';
 
 /**
  * Kernel micro-benchmarks for the wasm training step (not part of the app): per-kernel profile of a
@@ -143,6 +144,39 @@ async function dwBench(
   return { shape: [B, S, S, cin, cout], out, tensors: tf.memory().numTensors };
 }
 
+/** Forward 3x3 'same' convolution: XNNPACK (tf.conv2d) against our Winograd kernel, interleaved rounds. */
+async function convBench(B: number, S: number, cin: number, cout: number, rounds: number): Promise<unknown> {
+  const x = tf.sub(rand([B, S, S, cin], 1), 0.5) as tf.Tensor4D;
+  const w = tf.mul(tf.sub(rand([3, 3, cin, cout], 3), 0.5), 0.2) as tf.Tensor4D;
+  const flops = 2 * B * S * S * 9 * cin * cout;
+  const variants: Record<string, () => tf.Tensor> = {
+    xnnpack: () => tf.conv2d(x, w, 1, 'same'),
+    winograd: () => conv3x3WinogradWasm(x, w),
+  };
+  const times: Record<string, number[]> = { xnnpack: [], winograd: [] };
+  let ref: Float32Array | undefined;
+  let relDiff = 0;
+  for (let r = 0; r <= rounds; r++)
+    for (const [name, f] of Object.entries(variants)) {
+      const t0 = performance.now();
+      const y = f();
+      const vals = (await y.data()) as Float32Array;
+      const t = performance.now() - t0;
+      if (r > 0) times[name]!.push(t);
+      if (r === 0 && !ref) ref = vals.slice();
+      else if (r === 0) relDiff = maxRelDiff(vals, ref!);
+      y.dispose();
+    }
+  tf.dispose([x, w]);
+  const out = Object.entries(times).map(([variant, ms]) => ({
+    variant,
+    medianMs: median(ms),
+    gflopsDirectEquivalent: flops / (median(ms) / 1000) / 1e9,
+    ms,
+  }));
+  return { shape: [B, S, S, cin, cout], relDiff, out, tensors: tf.memory().numTensors };
+}
+
 /** Time an arbitrary op list on fixed inputs: forward conv, dx conv, etc. */
 async function opBench(B: number, S: number, cin: number, cout: number, rounds: number): Promise<unknown> {
   const x = rand([B, S, S, cin], 1) as tf.Tensor4D;
@@ -224,6 +258,6 @@ async function opsBench(B: number, S: number, C: number, rounds: number, only?: 
   };
 }
 
-const api = { init, profileStep, dwBench, opBench, profileDw, opsBench, abSteps };
+const api = { init, profileStep, dwBench, convBench, opBench, profileDw, opsBench, abSteps };
 export type MicroApi = typeof api;
 Comlink.expose(api);

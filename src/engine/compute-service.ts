@@ -21,6 +21,7 @@ import {
   convPoolCheck,
   encoderGradients,
   filterGradCheck,
+  winogradCheck,
   type ConvPoolCase,
   protonetOnEmbeddings,
   timeEmbedding,
@@ -277,6 +278,11 @@ export class ComputeService {
   /** The WebGPU 3x3 weight-gradient kernel against tfjs's Conv2DBackpropFilter (correctness tests). */
   async filterGradCheck(cases: { n: number; h: number; w: number; cin: number; cout: number }[]): Promise<number[]> {
     return filterGradCheck(cases);
+  }
+
+  /** Our wasm Winograd 3x3 convolution against tfjs's conv2d (correctness tests). */
+  async winogradCheck(cases: { n: number; h: number; w: number; cin: number; cout: number }[]): Promise<number[]> {
+    return winogradCheck(cases);
   }
 
   /** The fused WebGPU block kernel against tfjs's conv2d + maxPool (correctness tests). */

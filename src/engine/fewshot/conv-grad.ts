@@ -1,11 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { filterGrad3x3Wasm, wasmFilterGradReady } from '../wasm-simd/filter-grad-kernel';
+import { conv3x3WinogradWasm, wasmWinogradReady } from '../wasm-simd/winograd-kernel';
 import { conv3x3FilterGrad, filterGradSupports } from './conv-filter-grad-webgpu';
 
 /**
  * A stride-1 'same' convolution (odd square kernel) whose gradients are themselves forward convolutions.
  * tfjs-wasm registers no Conv2DBackpropFilter kernel, so tf.conv2d cannot be trained there; forward
- * convolutions run on XNNPACK, the fastest kernels wasm has. With p = (k - 1) / 2:
+ * convolutions run on XNNPACK, or for 3x3 filters with 16k channels our Winograd F(2x2, 3x3) kernel
+ * (wasm-simd/winograd-kernel.ts, 1.5-1.7x XNNPACK's speed: 16 multiplies per 2x2 outputs, not 36).
+ * With p = (k - 1) / 2:
  *
  * - dx = conv(dy, W flipped in space with in/out channels swapped, 'same'):  [B, H, W, Cin]
  * - dW = conv(pad(x) as [Cin, H+2p, W+2p, B] (swapOuterInner), dy as a [H, W, B, Cout] filter, 'valid'), i.e.
@@ -58,19 +61,34 @@ function filterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, k: number, ownKernels: bool
   return filterGradAsConv(x, dy, (k - 1) / 2);
 }
 
-export function customConv(inputGrad: boolean, ownKernels = true): (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D {
+/** conv2d(x, w, 1, 'same'): on wasm, 3x3 filters with 16k channels by our Winograd kernel, else tfjs's. */
+function convSame(x: tf.Tensor4D, w: tf.Tensor4D, winograd: boolean): tf.Tensor4D {
+  const [kh, kw, cin, cout] = w.shape;
+  if (winograd && kh === 3 && kw === 3 && wasmWinogradReady(cin, cout)) return conv3x3WinogradWasm(x, w);
+  return tf.conv2d(x, w, 1, 'same');
+}
+
+/**
+ * `ownKernels`: our dW kernels; `winograd`: our forward/dx kernel on wasm (both true in training; false for
+ * tfjs's own, the benchmarks' A/B).
+ */
+export function customConv(
+  inputGrad: boolean,
+  ownKernels = true,
+  winograd = ownKernels,
+): (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D {
   return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const x = args[0] as tf.Tensor4D;
     const w = args[1] as tf.Tensor4D;
     const save = args[2] as tf.GradSaveFunc;
     save([x, w]);
     return {
-      value: tf.conv2d(x, w, 1, 'same'),
+      value: convSame(x, w, winograd),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, ws] = saved as [tf.Tensor4D, tf.Tensor4D];
         const g = dy as tf.Tensor4D;
         const dx = inputGrad
-          ? tf.tidy(() => tf.conv2d(g, tf.transpose(tf.reverse(ws, [0, 1]), [0, 1, 3, 2]), 1, 'same'))
+          ? tf.tidy(() => convSame(g, tf.transpose(tf.reverse(ws, [0, 1]), [0, 1, 3, 2]), winograd))
           : tf.zerosLike(xs);
         return [dx, filterGrad(xs, g, ws.shape[0], ownKernels)];
       },

@@ -4,6 +4,7 @@ import { gpuErrors } from '../backends/webgpu';
 import type { Episode } from '../../core/sampling';
 import { settle } from './embed';
 import { createEncoder } from './encoders/registry';
+import { conv3x3WinogradWasm } from '../wasm-simd/winograd-kernel';
 import { filterGrad3x3Wasm } from '../wasm-simd/filter-grad-kernel';
 import { conv3x3FilterGrad } from './conv-filter-grad-webgpu';
 import { filterGradAsConv } from './conv-grad';
@@ -169,6 +170,26 @@ export async function filterGradCheck(
         filterShape: [3, 3, c.cin, c.cout],
       } as unknown as tf.NamedAttrMap) as tf.Tensor;
       return [conv3x3FilterGrad(x, dy), r];
+    });
+    out.push(relDiff);
+  }
+  return out;
+}
+
+/**
+ * Our Winograd 3x3 'same' convolution (wasm) against tfjs's conv2d (XNNPACK) on seeded x [n, h, w, cin] and
+ * w [3, 3, cin, cout]: the largest difference relative to the largest reference value, per case.
+ */
+export async function winogradCheck(
+  cases: { n: number; h: number; w: number; cin: number; cout: number }[],
+): Promise<number[]> {
+  if (tf.getBackend() !== 'wasm') throw new Error(`winogradCheck: needs the wasm backend, not ${tf.getBackend()}`);
+  const out: number[] = [];
+  for (const [k, c] of cases.entries()) {
+    const { relDiff } = await compareWithReference(`winogradCheck case ${k}`, () => {
+      const x = seededTensor([c.n, c.h, c.w, c.cin], 60 + k, -1, 1) as tf.Tensor4D;
+      const w = seededTensor([3, 3, c.cin, c.cout], 70 + k, -0.5, 0.5) as tf.Tensor4D;
+      return [conv3x3WinogradWasm(x, w), tf.conv2d(x, w, 1, 'same')];
     });
     out.push(relDiff);
   }

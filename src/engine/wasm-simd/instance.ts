@@ -11,6 +11,8 @@ export const KERNEL_NAMES = [
   'bnPoolRelu',
   'bnPoolReluGradSums',
   'bnPoolReluGrad',
+  'winogradWeights',
+  'winogradConv3x3',
 ] as const;
 export type KernelName = (typeof KERNEL_NAMES)[number];
 export type SimdExports = Record<KernelName, (...args: number[]) => void>;
@@ -94,11 +96,29 @@ export function runByChannelGroups(
   C: number,
   args: (c0: number, c1: number) => number[],
 ): void {
-  const groups = C / 16;
-  const parts = Math.min(groups, k.threads.available());
+  runByParts(k, name, C / 16, (a, b) => args(16 * a, 16 * b));
+}
+
+/**
+ * Run kernel `name` over `units` independent units of work, each ready thread a contiguous run of them:
+ * args(u0, u1, part) gives a part's arguments (part: which thread's scratch to use). `parts` fixed by the
+ * caller sizes scratch safely: helpers that are not ready (yet) leave their parts to the calling thread.
+ */
+export function runByParts(
+  k: SimdKernels,
+  name: KernelName,
+  units: number,
+  args: (u0: number, u1: number, part: number) => number[],
+  parts = partsFor(k, units),
+): void {
   const range = (p: number): number[] =>
-    args(16 * Math.floor((p * groups) / parts), 16 * Math.floor(((p + 1) * groups) / parts));
+    args(Math.floor((p * units) / parts), Math.floor(((p + 1) * units) / parts), p);
   k.threads.run(name, parts, range, (a) => k.exports[name](...a));
+}
+
+/** How many parts runByParts splits `units` into now (scratch per part is sized by it). */
+export function partsFor(k: SimdKernels, units: number): number {
+  return Math.max(1, Math.min(units, k.threads.available()));
 }
 
 /** What the environment report records of our kernels: the threads they run on, or why they do not run. */

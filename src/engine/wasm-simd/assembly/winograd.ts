@@ -1,0 +1,233 @@
+// A 3x3 'same' convolution (stride 1, zero padding 1), NHWC, by Winograd F(2x2, 3x3) (Lavin & Gray 2016):
+// each 2x2 output tile is A^T [(G g G^T) . (B^T d B)] A over its 4x4 input patch d, 16 multiplies per tile and
+// channel pair where the direct form needs 36. The 16 element-wise products summed over input channels are 16
+// matrix products [tiles, CI] x [CI, CO], done in blocks of tiles that stay in L2.
+
+/**
+ * Filter transform: w [3, 3, CI, CO] (HWIO) -> u [16, CI, CO], U = G g G^T per (ci, co), with
+ * G = [[1, 0, 0], [1/2, 1/2, 1/2], [1/2, -1/2, 1/2], [0, 0, 1]]. CI * CO % 4 == 0.
+ */
+export function winogradWeights(w: usize, u: usize, CI: i32, CO: i32): void {
+  const n = CI * CO;
+  const tap = <usize>n << 2;
+  const h = f32x4.splat(0.5);
+  for (let i = 0; i < n; i += 4) {
+    const o = <usize>i << 2;
+    const p = w + o;
+    const q = u + o;
+    // Rows ky of g, transformed over ky: t[r][kx] = (G g)[r][kx].
+    const g00 = v128.load(p), g01 = v128.load(p + tap), g02 = v128.load(p + 2 * tap);
+    const g10 = v128.load(p + 3 * tap), g11 = v128.load(p + 4 * tap), g12 = v128.load(p + 5 * tap);
+    const g20 = v128.load(p + 6 * tap), g21 = v128.load(p + 7 * tap), g22 = v128.load(p + 8 * tap);
+    const t10 = f32x4.mul(h, f32x4.add(f32x4.add(g00, g10), g20));
+    const t11 = f32x4.mul(h, f32x4.add(f32x4.add(g01, g11), g21));
+    const t12 = f32x4.mul(h, f32x4.add(f32x4.add(g02, g12), g22));
+    const t20 = f32x4.mul(h, f32x4.add(f32x4.sub(g00, g10), g20));
+    const t21 = f32x4.mul(h, f32x4.add(f32x4.sub(g01, g11), g21));
+    const t22 = f32x4.mul(h, f32x4.add(f32x4.sub(g02, g12), g22));
+    weightRow(q, tap, 0, g00, g01, g02, h);
+    weightRow(q, tap, 4, t10, t11, t12, h);
+    weightRow(q, tap, 8, t20, t21, t22, h);
+    weightRow(q, tap, 12, g20, g21, g22, h);
+  }
+}
+
+/** u[r*4 .. r*4+3] = t G^T for one row t of G g. */
+// @ts-ignore: decorator
+@inline
+function weightRow(q: usize, tap: usize, p: i32, a: v128, b: v128, c: v128, h: v128): void {
+  v128.store(q + <usize>p * tap, a);
+  v128.store(q + <usize>(p + 1) * tap, f32x4.mul(h, f32x4.add(f32x4.add(a, b), c)));
+  v128.store(q + <usize>(p + 2) * tap, f32x4.mul(h, f32x4.add(f32x4.sub(a, b), c)));
+  v128.store(q + <usize>(p + 3) * tap, c);
+}
+
+/**
+ * y [N, H, W, CO] = conv(x [N, H, W, CI], the filter whose transform is u [16, CI, CO]) for the 2x2 output
+ * tiles t0 <= t < t1 (tile t: image t / (TH TW), tile row (t % (TH TW)) / TW, column t % TW; TH = ceil(H/2),
+ * TW = ceil(W/2)). Threads take disjoint tile ranges; every output has one order of sums whatever the split.
+ * scratch: 16 BT (CI + CO) floats, 16-byte aligned, this part's own: V [16, BT, CI] and M [16, BT, CO].
+ * CI % 4 == 0, CO % 16 == 0.
+ */
+export function winogradConv3x3(
+  x: usize,
+  u: usize,
+  y: usize,
+  scratch: usize,
+  H: i32,
+  W: i32,
+  CI: i32,
+  CO: i32,
+  BT: i32,
+  t0: i32,
+  t1: i32,
+): void {
+  const V = scratch;
+  const M = scratch + (<usize>(16 * BT * CI) << 2);
+  for (let t = t0; t < t1; t += BT) {
+    const nb = min(BT, t1 - t);
+    for (let b = 0; b < nb; b++) inputTile(x, V, t + b, b, H, W, CI, BT);
+    for (let p = 0; p < 16; p++) {
+      const vp = V + (<usize>(p * BT * CI) << 2);
+      const up = u + (<usize>(p * CI * CO) << 2);
+      const mp = M + (<usize>(p * BT * CO) << 2);
+      for (let g = 0; g < CO; g += 16) {
+        let b = 0;
+        for (; b + 3 <= nb; b += 3) gemm3x16(vp, up, mp, b, g, CI, CO);
+        for (; b < nb; b++) gemm1x16(vp, up, mp, b, g, CI, CO);
+      }
+    }
+    for (let b = 0; b < nb; b++) outputTile(y, M, t + b, b, H, W, CO, BT);
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function ld(p: usize, ok: bool): v128 {
+  return ok ? v128.load(p) : f32x4.splat(0);
+}
+
+/** V[:, b, :] = B^T d B for tile t, B^T = [[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]]. */
+function inputTile(x: usize, V: usize, t: i32, b: i32, H: i32, W: i32, CI: i32, BT: i32): void {
+  const TH = (H + 1) >> 1;
+  const TW = (W + 1) >> 1;
+  const n = t / (TH * TW);
+  const r = t - n * TH * TW;
+  const y0 = 2 * (r / TW) - 1;
+  const x0 = 2 * (r % TW) - 1;
+  const r0 = y0 >= 0, r2 = y0 + 2 < H, r3 = y0 + 3 < H;
+  const c0 = x0 >= 0, c2 = x0 + 2 < W, c3 = x0 + 3 < W;
+  const px = <usize>CI << 2;
+  const prow = <usize>(W * CI) << 2;
+  // Address of d[0][0]; never dereferenced where out of bounds.
+  const base = x + <usize>(((n * H + y0) * W + x0) * CI * 4);
+  const plane = <usize>(BT * CI) << 2;
+  const out = V + (<usize>(b * CI) << 2);
+  for (let ci = 0; ci < CI; ci += 4) {
+    const a = base + (<usize>ci << 2);
+    const a1 = a + prow, a2 = a1 + prow, a3 = a2 + prow;
+    // f[k] = the row transform of input row k, over its columns.
+    const d00 = ld(a, r0 && c0), d01 = ld(a + px, r0), d02 = ld(a + 2 * px, r0 && c2), d03 = ld(a + 3 * px, r0 && c3);
+    const d10 = ld(a1, c0), d11 = v128.load(a1 + px), d12 = ld(a1 + 2 * px, c2), d13 = ld(a1 + 3 * px, c3);
+    const d20 = ld(a2, r2 && c0), d21 = ld(a2 + px, r2), d22 = ld(a2 + 2 * px, r2 && c2), d23 = ld(a2 + 3 * px, r2 && c3);
+    const d30 = ld(a3, r3 && c0), d31 = ld(a3 + px, r3), d32 = ld(a3 + 2 * px, r3 && c2), d33 = ld(a3 + 3 * px, r3 && c3);
+    // Columns first: e[k][j] for rows k.
+    const e00 = f32x4.sub(d00, d02), e01 = f32x4.add(d01, d02), e02 = f32x4.sub(d02, d01), e03 = f32x4.sub(d01, d03);
+    const e10 = f32x4.sub(d10, d12), e11 = f32x4.add(d11, d12), e12 = f32x4.sub(d12, d11), e13 = f32x4.sub(d11, d13);
+    const e20 = f32x4.sub(d20, d22), e21 = f32x4.add(d21, d22), e22 = f32x4.sub(d22, d21), e23 = f32x4.sub(d21, d23);
+    const e30 = f32x4.sub(d30, d32), e31 = f32x4.add(d31, d32), e32 = f32x4.sub(d32, d31), e33 = f32x4.sub(d31, d33);
+    const o = out + (<usize>ci << 2);
+    v128.store(o, f32x4.sub(e00, e20));
+    v128.store(o + plane, f32x4.sub(e01, e21));
+    v128.store(o + 2 * plane, f32x4.sub(e02, e22));
+    v128.store(o + 3 * plane, f32x4.sub(e03, e23));
+    v128.store(o + 4 * plane, f32x4.add(e10, e20));
+    v128.store(o + 5 * plane, f32x4.add(e11, e21));
+    v128.store(o + 6 * plane, f32x4.add(e12, e22));
+    v128.store(o + 7 * plane, f32x4.add(e13, e23));
+    v128.store(o + 8 * plane, f32x4.sub(e20, e10));
+    v128.store(o + 9 * plane, f32x4.sub(e21, e11));
+    v128.store(o + 10 * plane, f32x4.sub(e22, e12));
+    v128.store(o + 11 * plane, f32x4.sub(e23, e13));
+    v128.store(o + 12 * plane, f32x4.sub(e10, e30));
+    v128.store(o + 13 * plane, f32x4.sub(e11, e31));
+    v128.store(o + 14 * plane, f32x4.sub(e12, e32));
+    v128.store(o + 15 * plane, f32x4.sub(e13, e33));
+  }
+}
+
+/** The 2x2 outputs of tile t = A^T m A over M[:, b, :], A^T = [[1, 1, 1, 0], [0, 1, -1, -1]]; clipped at H, W. */
+function outputTile(y: usize, M: usize, t: i32, b: i32, H: i32, W: i32, CO: i32, BT: i32): void {
+  const TH = (H + 1) >> 1;
+  const TW = (W + 1) >> 1;
+  const n = t / (TH * TW);
+  const r = t - n * TH * TW;
+  const oy = 2 * (r / TW);
+  const ox = 2 * (r % TW);
+  const down = oy + 1 < H;
+  const right = ox + 1 < W;
+  const plane = <usize>(BT * CO) << 2;
+  const src = M + (<usize>(b * CO) << 2);
+  const dst = y + (<usize>((n * H + oy) * W + ox) * <usize>CO << 2);
+  const px = <usize>CO << 2;
+  const prow = <usize>(W * CO) << 2;
+  for (let co = 0; co < CO; co += 4) {
+    const m = src + (<usize>co << 2);
+    const m00 = v128.load(m), m01 = v128.load(m + plane), m02 = v128.load(m + 2 * plane), m03 = v128.load(m + 3 * plane);
+    const m10 = v128.load(m + 4 * plane), m11 = v128.load(m + 5 * plane), m12 = v128.load(m + 6 * plane), m13 = v128.load(m + 7 * plane);
+    const m20 = v128.load(m + 8 * plane), m21 = v128.load(m + 9 * plane), m22 = v128.load(m + 10 * plane), m23 = v128.load(m + 11 * plane);
+    const m30 = v128.load(m + 12 * plane), m31 = v128.load(m + 13 * plane), m32 = v128.load(m + 14 * plane), m33 = v128.load(m + 15 * plane);
+    // Columns: s[k][0] = m[k][0] + m[k][1] + m[k][2], s[k][1] = m[k][1] - m[k][2] - m[k][3].
+    const s00 = f32x4.add(f32x4.add(m00, m01), m02), s01 = f32x4.sub(f32x4.sub(m01, m02), m03);
+    const s10 = f32x4.add(f32x4.add(m10, m11), m12), s11 = f32x4.sub(f32x4.sub(m11, m12), m13);
+    const s20 = f32x4.add(f32x4.add(m20, m21), m22), s21 = f32x4.sub(f32x4.sub(m21, m22), m23);
+    const s30 = f32x4.add(f32x4.add(m30, m31), m32), s31 = f32x4.sub(f32x4.sub(m31, m32), m33);
+    const o = dst + (<usize>co << 2);
+    v128.store(o, f32x4.add(f32x4.add(s00, s10), s20));
+    if (right) v128.store(o + px, f32x4.add(f32x4.add(s01, s11), s21));
+    if (down) {
+      v128.store(o + prow, f32x4.sub(f32x4.sub(s10, s20), s30));
+      if (right) v128.store(o + prow + px, f32x4.sub(f32x4.sub(s11, s21), s31));
+    }
+  }
+}
+
+/** M[p][b..b+2][g..g+15] = V[p][b..b+2][:] U[p][:][g..g+15]: 12 f32x4 accumulators, one pass over CI. */
+// @ts-ignore: decorator
+@inline
+function gemm3x16(vp: usize, up: usize, mp: usize, b: i32, g: i32, CI: i32, CO: i32): void {
+  const rowV = <usize>CI << 2;
+  const rowU = <usize>CO << 2;
+  let a00 = f32x4.splat(0), a01 = a00, a02 = a00, a03 = a00;
+  let a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+  let a20 = a00, a21 = a00, a22 = a00, a23 = a00;
+  let pv = vp + (<usize>(b * CI) << 2);
+  let pu = up + (<usize>g << 2);
+  const end = pv + rowV;
+  for (; pv < end; pv += 4) {
+    const d0 = v128.load(pu), d1 = v128.load(pu, 16), d2 = v128.load(pu, 32), d3 = v128.load(pu, 48);
+    let s = v128.load32_splat(pv);
+    a00 = f32x4.relaxed_madd(s, d0, a00);
+    a01 = f32x4.relaxed_madd(s, d1, a01);
+    a02 = f32x4.relaxed_madd(s, d2, a02);
+    a03 = f32x4.relaxed_madd(s, d3, a03);
+    s = v128.load32_splat(pv + rowV);
+    a10 = f32x4.relaxed_madd(s, d0, a10);
+    a11 = f32x4.relaxed_madd(s, d1, a11);
+    a12 = f32x4.relaxed_madd(s, d2, a12);
+    a13 = f32x4.relaxed_madd(s, d3, a13);
+    s = v128.load32_splat(pv + 2 * rowV);
+    a20 = f32x4.relaxed_madd(s, d0, a20);
+    a21 = f32x4.relaxed_madd(s, d1, a21);
+    a22 = f32x4.relaxed_madd(s, d2, a22);
+    a23 = f32x4.relaxed_madd(s, d3, a23);
+    pu += rowU;
+  }
+  const o0 = mp + (<usize>(b * CO + g) << 2);
+  const o1 = o0 + rowU;
+  const o2 = o1 + rowU;
+  v128.store(o0, a00); v128.store(o0, a01, 16); v128.store(o0, a02, 32); v128.store(o0, a03, 48);
+  v128.store(o1, a10); v128.store(o1, a11, 16); v128.store(o1, a12, 32); v128.store(o1, a13, 48);
+  v128.store(o2, a20); v128.store(o2, a21, 16); v128.store(o2, a22, 32); v128.store(o2, a23, 48);
+}
+
+/** The same for one tile (a block's remainder). */
+// @ts-ignore: decorator
+@inline
+function gemm1x16(vp: usize, up: usize, mp: usize, b: i32, g: i32, CI: i32, CO: i32): void {
+  const rowU = <usize>CO << 2;
+  let a00 = f32x4.splat(0), a01 = a00, a02 = a00, a03 = a00;
+  let pv = vp + (<usize>(b * CI) << 2);
+  let pu = up + (<usize>g << 2);
+  const end = pv + (<usize>CI << 2);
+  for (; pv < end; pv += 4) {
+    const s = v128.load32_splat(pv);
+    a00 = f32x4.relaxed_madd(s, v128.load(pu), a00);
+    a01 = f32x4.relaxed_madd(s, v128.load(pu, 16), a01);
+    a02 = f32x4.relaxed_madd(s, v128.load(pu, 32), a02);
+    a03 = f32x4.relaxed_madd(s, v128.load(pu, 48), a03);
+    pu += rowU;
+  }
+  const o0 = mp + (<usize>(b * CO + g) << 2);
+  v128.store(o0, a00); v128.store(o0, a01, 16); v128.store(o0, a02, 32); v128.store(o0, a03, 48);
+}
