@@ -248,7 +248,9 @@ test.describe('few-shot engine', () => {
     for (const [k, d] of got.entries()) expect(d, `case ${k}`).toBeLessThan(1e-5);
   });
 
-  test("the wasm SIMD 3x3 weight-gradient kernel, on two threads, equals XNNPACK's formulation", async ({ page }) => {
+  test("the wasm SIMD 3x3 weight-gradient kernels (direct, Winograd), on two threads, equal XNNPACK's formulation", async ({
+    page,
+  }) => {
     test.setTimeout(120_000);
     await openApp(page, 'backend=wasm&demo=off');
     await expect(page.getByTestId('env-backend')).toHaveText('wasm');
@@ -263,8 +265,12 @@ test.describe('few-shot engine', () => {
       { n: 2, h: 1, w: 1, cin: 4, cout: 32 },
       // One column; 3 groups split 1 + 2.
       { n: 2, h: 3, w: 1, cin: 64, cout: 48 },
-      // A Conv-4 second block's shape, 10 images.
+      // A Conv-4 second block's shape, 10 images (CI % 4 == 0, CI >= 16 from here: Winograd F(3x3, 2x2)).
       { n: 10, h: 42, w: 42, cin: 64, cout: 64 },
+      // Winograd: odd rows and even columns (clipped gradient tiles, padded input columns); 3 groups split 1 + 2.
+      { n: 3, h: 7, w: 10, cin: 16, cout: 48 },
+      // Winograd on 1x1 images: one tile, three of its four gradients outside; 20 input channels (3 + 3 ... + 2).
+      { n: 2, h: 1, w: 1, cin: 20, cout: 32 },
     ];
     const got = await filterGradCheck(page, cases);
     expect(got).toHaveLength(cases.length);

@@ -131,7 +131,8 @@ function convNowSwap(swap: (t: tf.Tensor4D) => tf.Tensor4D): DwVariant['dw'] {
 
 export const DW_VARIANTS: DwVariant[] = [
   { name: 'conv-now-t2d', dw: convNowSwap(swapOuterInner) },
-  { name: 'simd', dw: filterGrad3x3Wasm },
+  { name: 'simd', dw: (x, dy) => filterGrad3x3Wasm(x, dy, false) },
+  { name: 'winograd', dw: filterGrad3x3Wasm },
   { name: 'conv-now-t3d', dw: convNowSwap(swap3d) },
   ...[1, 2, 4, 5, 10, 20].map((p) => ({ name: `conv-gather-chunk${p}`, dw: convGatherChunked(p) })),
   { name: 'conv-now', dw: convNow },

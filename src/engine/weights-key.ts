@@ -25,7 +25,7 @@ import type { EncoderConfig } from './fewshot/encoders/types';
  * 3: on WebGPU, 3x3 weight gradients from conv-filter-grad-webgpu.ts and BatchNorm means by tfjs's reduction
  *    (other summation orders).
  * 4: on wasm, 3x3 weight gradients from wasm-simd/ (another summation order).
- * 5: on wasm, 3x3 forward and input-gradient convolutions by Winograd F(2x2, 3x3) (wasm-simd/winograd.ts).
+ * 5: on wasm, 3x3 convolutions and their gradients by Winograd F(2x2, 3x3) and F(3x3, 2x2) (wasm-simd/).
  */
 export const TRAINER_VERSION = 5;
 

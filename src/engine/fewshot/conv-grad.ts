@@ -14,9 +14,10 @@ import { conv3x3FilterGrad, filterGradSupports } from './conv-filter-grad-webgpu
  * - dW = conv(pad(x) as [Cin, H+2p, W+2p, B] (swapOuterInner), dy as a [H, W, B, Cout] filter, 'valid'), i.e.
  *        dW[i, j, ci, co] = sum_{b, h, w} x_pad[b, h+i, w+j, ci] * dy[b, h, w, co]:  [k, k, Cin, Cout]
  *
- * A 3x3 dW runs our own kernels where they exist: on wasm a register-tiled SIMD kernel on every thread
- * (wasm-simd/, 2-5x faster than XNNPACK with dy as the filter, which tfjs-wasm repacks on every call); on
- * WebGPU a split-sum kernel (conv-filter-grad-webgpu.ts). `ownKernels: false` keeps tfjs's (benchmarks' A/B).
+ * A 3x3 dW runs our own kernels where they exist: on wasm SIMD kernels on every thread (wasm-simd/: Winograd
+ * F(3x3, 2x2) where CI % 4 == 0 and CI >= 16, else a register-tiled direct kernel; 2-4x faster than XNNPACK
+ * with dy as the filter, which tfjs-wasm repacks on every call); on WebGPU a split-sum kernel
+ * (conv-filter-grad-webgpu.ts). `ownKernels: false` keeps tfjs's (benchmarks' A/B).
  *
  * e2e/engine.spec.ts checks these against the cpu backend's native gradients.
  */
@@ -49,14 +50,14 @@ export function filterGradAsConv(x: tf.Tensor4D, dy: tf.Tensor4D, p: number): tf
 }
 
 /** dW of a 'same' convolution: our kernel for this backend and shape if there is one, else filterGradAsConv. */
-function filterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, k: number, ownKernels: boolean): tf.Tensor4D {
+function filterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, k: number, ownKernels: boolean, winograd: boolean): tf.Tensor4D {
   const cin = x.shape[3];
   const cout = dy.shape[3];
   if (ownKernels && k === 3) {
     const backend = tf.getBackend();
     // On WebGPU the wasm-shaped dW starves the GPU (a few workgroups, each summing every pixel).
     if (backend === 'webgpu' && filterGradSupports(cout)) return conv3x3FilterGrad(x, dy);
-    if (wasmFilterGradReady(cin, cout)) return filterGrad3x3Wasm(x, dy);
+    if (wasmFilterGradReady(cin, cout)) return filterGrad3x3Wasm(x, dy, winograd);
   }
   return filterGradAsConv(x, dy, (k - 1) / 2);
 }
@@ -69,8 +70,8 @@ function convSame(x: tf.Tensor4D, w: tf.Tensor4D, winograd: boolean): tf.Tensor4
 }
 
 /**
- * `ownKernels`: our dW kernels; `winograd`: our forward/dx kernel on wasm (both true in training; false for
- * tfjs's own, the benchmarks' A/B).
+ * `ownKernels`: our dW kernels; `winograd`: on wasm, Winograd for the forward, dx and (with ownKernels) dW
+ * (both true in training; false for the benchmarks' A/B).
  */
 export function customConv(
   inputGrad: boolean,
@@ -90,7 +91,7 @@ export function customConv(
         const dx = inputGrad
           ? tf.tidy(() => convSame(g, tf.transpose(tf.reverse(ws, [0, 1]), [0, 1, 3, 2]), winograd))
           : tf.zerosLike(xs);
-        return [dx, filterGrad(xs, g, ws.shape[0], ownKernels)];
+        return [dx, filterGrad(xs, g, ws.shape[0], ownKernels, winograd)];
       },
     };
   }) as (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D;

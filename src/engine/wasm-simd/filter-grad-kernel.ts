@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { runByChannelGroups, simdKernels, simdKernelsReady } from './instance';
+import { partsFor, runByChannelGroups, runByParts, simdKernels, simdKernelsReady, type SimdKernels } from './instance';
 
 export const FILTER_GRAD_WASM = 'PBFilterGrad3x3Wasm';
 
@@ -15,6 +15,7 @@ export function wasmFilterGradReady(cin: number, cout: number): boolean {
 function filterGradWasm(args: {
   inputs: { x: tf.TensorInfo; dy: tf.TensorInfo };
   backend: BackendWasm;
+  attrs: { winograd: boolean };
 }): tf.TensorInfo {
   const { x, dy } = args.inputs;
   const backend = args.backend;
@@ -23,21 +24,62 @@ function filterGradWasm(args: {
   const k = simdKernels(backend);
   const out = backend.makeOutput([3, 3, CI, CO], 'float32');
   const outOffset = backend.getMemoryOffset(out.dataId);
-  // After makeOutput: allocation may have grown the heap, detaching older views.
-  new Float32Array(k.memory.buffer, outOffset, 9 * CI * CO).fill(0);
   const xo = backend.getMemoryOffset(x.dataId);
   const dyo = backend.getMemoryOffset(dy.dataId);
+  if (args.attrs.winograd && CI % 4 === 0 && CI >= 16) {
+    winogradFilterGrad(backend, k, [xo, dyo, outOffset], [B, H, W, CI, CO]);
+    return out;
+  }
+  // After makeOutput: allocation may have grown the heap, detaching older views.
+  new Float32Array(k.memory.buffer, outOffset, 9 * CI * CO).fill(0);
   runByChannelGroups(k, 'filterGrad3x3', CO, (c0, c1) => [xo, dyo, outOffset, H, W, CI, CO, B, c0, c1]);
   return out;
 }
 
-/** dW [3, 3, CI, CO] of a 3x3 'same' convolution on wasm, by the SIMD kernel in assembly/filter-grad.ts. */
-export function filterGrad3x3Wasm(x: tf.Tensor4D, dy: tf.Tensor4D): tf.Tensor4D {
+/** Scratch per thread for the Winograd dW, in floats: V [16, BT, CI] and E [16, BT, CO part] within L2. */
+const BLOCK_FLOATS = 64 * 1024;
+
+/**
+ * dW by Winograd F(3x3, 2x2) (assembly/winograd.ts: 16 multiplies per tile and channel pair, not 36), the
+ * output channels split into whole 16-channel groups per thread, each with its own scratch.
+ */
+function winogradFilterGrad(
+  backend: BackendWasm,
+  k: SimdKernels,
+  [xo, dyo, outOffset]: number[],
+  [B, H, W, CI, CO]: number[],
+): void {
+  const groups = (CO as number) / 16;
+  const parts = partsFor(k, groups);
+  const cp = 16 * Math.ceil(groups / parts);
+  const BT = Math.max(1, Math.floor(BLOCK_FLOATS / (16 * ((CI as number) + cp))));
+  const perPart = 4 * 16 * (BT * ((CI as number) + cp) + (CI as number) * cp);
+  const raw = backend.wasm._malloc(parts * perPart + 16) >>> 0;
+  try {
+    const s0 = (raw + 15) & ~15;
+    runByParts(
+      k,
+      'winogradFilterGrad3x3',
+      groups,
+      (g0, g1, p) => [xo, dyo, outOffset, s0 + p * perPart, B, H, W, CI, CO, BT, 16 * g0, 16 * g1] as number[],
+      parts,
+    );
+  } finally {
+    backend.wasm._free(raw);
+  }
+}
+
+/**
+ * dW [3, 3, CI, CO] of a 3x3 'same' convolution on wasm: by Winograd (assembly/winograd.ts) where
+ * CI % 4 == 0 and CI >= 16, else (or with `winograd` false) by the direct SIMD kernel (assembly/filter-grad.ts).
+ */
+export function filterGrad3x3Wasm(x: tf.Tensor4D, dy: tf.Tensor4D, winograd = true): tf.Tensor4D {
   if (!tf.getKernel(FILTER_GRAD_WASM, 'wasm'))
     tf.registerKernel({
       kernelName: FILTER_GRAD_WASM,
       backendName: 'wasm',
       kernelFunc: filterGradWasm as unknown as tf.KernelFunc,
     });
-  return tf.engine().runKernel(FILTER_GRAD_WASM, { x, dy }, {}) as tf.Tensor4D;
+  const attrs = { winograd } as unknown as tf.NamedAttrMap;
+  return tf.engine().runKernel(FILTER_GRAD_WASM, { x, dy }, attrs) as tf.Tensor4D;
 }

@@ -13,6 +13,7 @@ export const KERNEL_NAMES = [
   'bnPoolReluGrad',
   'winogradWeights',
   'winogradConv3x3',
+  'winogradFilterGrad3x3',
 ] as const;
 export type KernelName = (typeof KERNEL_NAMES)[number];
 export type SimdExports = Record<KernelName, (...args: number[]) => void>;

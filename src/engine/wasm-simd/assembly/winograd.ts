@@ -231,3 +231,194 @@ function gemm1x16(vp: usize, up: usize, mp: usize, b: i32, g: i32, CI: i32, CO: 
   const o0 = mp + (<usize>(b * CO + g) << 2);
   v128.store(o0, a00); v128.store(o0, a01, 16); v128.store(o0, a02, 32); v128.store(o0, a03, 48);
 }
+
+// The weight gradient by the dual algorithm, F(3x3, 2x2): over a 4x4 input patch d and the 2x2 output
+// gradient tile e it covers, the 3x3 contribution sum_{a,b} d[a + ky][b + kx] e[a][b] is
+// G^T [(A e A^T) . (B^T d B)] G (A, B, G as above). Being linear, the sum over tiles happens in the
+// transformed domain: 16 products [CI, tiles] x [tiles, CO], then one G^T . G per filter.
+
+/**
+ * dW [3, 3, CI, CO] of a 3x3 'same' convolution (as filterGrad3x3) for output channels co0 <= co < co1, over
+ * all tiles of x [N, H, W, CI] and dy [N, H, W, CO]; threads split the output channels, so each sum has one
+ * order whatever the thread count. scratch, this part's own, 16-byte aligned: V [16, BT, CI],
+ * E [16, BT, co1 - co0] and the transformed sums S [16, CI, co1 - co0]. CI % 4 == 0; CO, co0, co1 % 16 == 0.
+ */
+export function winogradFilterGrad3x3(
+  x: usize,
+  dy: usize,
+  out: usize,
+  scratch: usize,
+  N: i32,
+  H: i32,
+  W: i32,
+  CI: i32,
+  CO: i32,
+  BT: i32,
+  co0: i32,
+  co1: i32,
+): void {
+  const CP = co1 - co0;
+  const V = scratch;
+  const E = V + (<usize>(16 * BT * CI) << 2);
+  const S = E + (<usize>(16 * BT * CP) << 2);
+  memory.fill(S, 0, <usize>(16 * CI * CP) << 2);
+  const tiles = N * ((H + 1) >> 1) * ((W + 1) >> 1);
+  for (let t = 0; t < tiles; t += BT) {
+    const nb = min(BT, tiles - t);
+    for (let b = 0; b < nb; b++) {
+      inputTile(x, V, t + b, b, H, W, CI, BT);
+      gradTile(dy, E, t + b, b, H, W, CO, co0, CP, BT);
+    }
+    for (let p = 0; p < 16; p++) {
+      const vp = V + (<usize>(p * BT * CI) << 2);
+      const ep = E + (<usize>(p * BT * CP) << 2);
+      const sp = S + (<usize>(p * CI * CP) << 2);
+      let ci = 0;
+      for (; ci + 3 <= CI; ci += 3) for (let g = 0; g < CP; g += 16) sum3x16(vp, ep, sp, nb, ci, g, CI, CP);
+      for (; ci < CI; ci++) for (let g = 0; g < CP; g += 16) sum1x16(vp, ep, sp, nb, ci, g, CI, CP);
+    }
+  }
+  filterOutput(S, out, CI, CO, co0, CP);
+}
+
+/** E[:, b, :] = A e A^T for the 2x2 output-gradient tile t, channels co0 .. co0 + CP; zero outside the image. */
+function gradTile(dy: usize, E: usize, t: i32, b: i32, H: i32, W: i32, CO: i32, co0: i32, CP: i32, BT: i32): void {
+  const TH = (H + 1) >> 1;
+  const TW = (W + 1) >> 1;
+  const n = t / (TH * TW);
+  const r = t - n * TH * TW;
+  const oy = 2 * (r / TW);
+  const ox = 2 * (r % TW);
+  const down = oy + 1 < H;
+  const right = ox + 1 < W;
+  const px = <usize>CO << 2;
+  const prow = <usize>(W * CO) << 2;
+  const src = dy + (<usize>(((n * H + oy) * W + ox) * CO + co0) << 2);
+  const plane = <usize>(BT * CP) << 2;
+  const dst = E + (<usize>(b * CP) << 2);
+  for (let c = 0; c < CP; c += 4) {
+    const a = src + (<usize>c << 2);
+    const e00 = v128.load(a), e01 = ld(a + px, right), e10 = ld(a + prow, down), e11 = ld(a + prow + px, down && right);
+    // Columns: f[k] = [e0, e0 + e1, e0 - e1, -e1] of row k; then the same over rows.
+    const f01 = f32x4.add(e00, e01), f02 = f32x4.sub(e00, e01), f03 = f32x4.neg(e01);
+    const f11 = f32x4.add(e10, e11), f12 = f32x4.sub(e10, e11), f13 = f32x4.neg(e11);
+    const o = dst + (<usize>c << 2);
+    v128.store(o, e00);
+    v128.store(o + plane, f01);
+    v128.store(o + 2 * plane, f02);
+    v128.store(o + 3 * plane, f03);
+    v128.store(o + 4 * plane, f32x4.add(e00, e10));
+    v128.store(o + 5 * plane, f32x4.add(f01, f11));
+    v128.store(o + 6 * plane, f32x4.add(f02, f12));
+    v128.store(o + 7 * plane, f32x4.add(f03, f13));
+    v128.store(o + 8 * plane, f32x4.sub(e00, e10));
+    v128.store(o + 9 * plane, f32x4.sub(f01, f11));
+    v128.store(o + 10 * plane, f32x4.sub(f02, f12));
+    v128.store(o + 11 * plane, f32x4.sub(f03, f13));
+    v128.store(o + 12 * plane, f32x4.neg(e10));
+    v128.store(o + 13 * plane, f32x4.neg(f11));
+    v128.store(o + 14 * plane, f32x4.neg(f12));
+    v128.store(o + 15 * plane, f32x4.neg(f13));
+  }
+}
+
+/** S[p][ci..ci+2][g..g+15] += sum over the block's tiles b of V[p][b][ci..ci+2] (x) E[p][b][g..g+15]. */
+// @ts-ignore: decorator
+@inline
+function sum3x16(vp: usize, ep: usize, sp: usize, nb: i32, ci: i32, g: i32, CI: i32, CP: i32): void {
+  const rowV = <usize>CI << 2;
+  const rowE = <usize>CP << 2;
+  const o0 = sp + (<usize>(ci * CP + g) << 2);
+  const o1 = o0 + rowE;
+  const o2 = o1 + rowE;
+  let a00 = v128.load(o0), a01 = v128.load(o0, 16), a02 = v128.load(o0, 32), a03 = v128.load(o0, 48);
+  let a10 = v128.load(o1), a11 = v128.load(o1, 16), a12 = v128.load(o1, 32), a13 = v128.load(o1, 48);
+  let a20 = v128.load(o2), a21 = v128.load(o2, 16), a22 = v128.load(o2, 32), a23 = v128.load(o2, 48);
+  let pv = vp + (<usize>ci << 2);
+  let pe = ep + (<usize>g << 2);
+  for (let b = 0; b < nb; b++) {
+    const d0 = v128.load(pe), d1 = v128.load(pe, 16), d2 = v128.load(pe, 32), d3 = v128.load(pe, 48);
+    let s = v128.load32_splat(pv);
+    a00 = f32x4.relaxed_madd(s, d0, a00);
+    a01 = f32x4.relaxed_madd(s, d1, a01);
+    a02 = f32x4.relaxed_madd(s, d2, a02);
+    a03 = f32x4.relaxed_madd(s, d3, a03);
+    s = v128.load32_splat(pv, 4);
+    a10 = f32x4.relaxed_madd(s, d0, a10);
+    a11 = f32x4.relaxed_madd(s, d1, a11);
+    a12 = f32x4.relaxed_madd(s, d2, a12);
+    a13 = f32x4.relaxed_madd(s, d3, a13);
+    s = v128.load32_splat(pv, 8);
+    a20 = f32x4.relaxed_madd(s, d0, a20);
+    a21 = f32x4.relaxed_madd(s, d1, a21);
+    a22 = f32x4.relaxed_madd(s, d2, a22);
+    a23 = f32x4.relaxed_madd(s, d3, a23);
+    pv += rowV;
+    pe += rowE;
+  }
+  v128.store(o0, a00); v128.store(o0, a01, 16); v128.store(o0, a02, 32); v128.store(o0, a03, 48);
+  v128.store(o1, a10); v128.store(o1, a11, 16); v128.store(o1, a12, 32); v128.store(o1, a13, 48);
+  v128.store(o2, a20); v128.store(o2, a21, 16); v128.store(o2, a22, 32); v128.store(o2, a23, 48);
+}
+
+/** The same for one input channel (the CI % 3 remainder). */
+// @ts-ignore: decorator
+@inline
+function sum1x16(vp: usize, ep: usize, sp: usize, nb: i32, ci: i32, g: i32, CI: i32, CP: i32): void {
+  const rowV = <usize>CI << 2;
+  const rowE = <usize>CP << 2;
+  const o0 = sp + (<usize>(ci * CP + g) << 2);
+  let a00 = v128.load(o0), a01 = v128.load(o0, 16), a02 = v128.load(o0, 32), a03 = v128.load(o0, 48);
+  let pv = vp + (<usize>ci << 2);
+  let pe = ep + (<usize>g << 2);
+  for (let b = 0; b < nb; b++) {
+    const s = v128.load32_splat(pv);
+    a00 = f32x4.relaxed_madd(s, v128.load(pe), a00);
+    a01 = f32x4.relaxed_madd(s, v128.load(pe, 16), a01);
+    a02 = f32x4.relaxed_madd(s, v128.load(pe, 32), a02);
+    a03 = f32x4.relaxed_madd(s, v128.load(pe, 48), a03);
+    pv += rowV;
+    pe += rowE;
+  }
+  v128.store(o0, a00); v128.store(o0, a01, 16); v128.store(o0, a02, 32); v128.store(o0, a03, 48);
+}
+
+/**
+ * out[ky, kx, ci, co0 + c] = (G^T S G)[ky][kx] over S[:, ci, c] (4 x 4), G^T = [[1, 1/2, 1/2, 0],
+ * [0, 1/2, -1/2, 0], [0, 1/2, 1/2, 1]].
+ */
+function filterOutput(S: usize, out: usize, CI: i32, CO: i32, co0: i32, CP: i32): void {
+  const plane = <usize>(CI * CP) << 2;
+  const tap = <usize>(CI * CO) << 2;
+  const h = f32x4.splat(0.5);
+  for (let ci = 0; ci < CI; ci++)
+    for (let c = 0; c < CP; c += 4) {
+      const m = S + (<usize>(ci * CP + c) << 2);
+      const o = out + (<usize>(ci * CO + co0 + c) << 2);
+      // Rows of S first: r[k][j] = (G^T S)[k][j].
+      const s00 = v128.load(m), s01 = v128.load(m + plane), s02 = v128.load(m + 2 * plane), s03 = v128.load(m + 3 * plane);
+      const s10 = v128.load(m + 4 * plane), s11 = v128.load(m + 5 * plane), s12 = v128.load(m + 6 * plane), s13 = v128.load(m + 7 * plane);
+      const s20 = v128.load(m + 8 * plane), s21 = v128.load(m + 9 * plane), s22 = v128.load(m + 10 * plane), s23 = v128.load(m + 11 * plane);
+      const s30 = v128.load(m + 12 * plane), s31 = v128.load(m + 13 * plane), s32 = v128.load(m + 14 * plane), s33 = v128.load(m + 15 * plane);
+      const p0 = f32x4.add(s10, s20), p1 = f32x4.add(s11, s21), p2 = f32x4.add(s12, s22), p3 = f32x4.add(s13, s23);
+      const r00 = f32x4.relaxed_madd(h, p0, s00), r01 = f32x4.relaxed_madd(h, p1, s01);
+      const r02 = f32x4.relaxed_madd(h, p2, s02), r03 = f32x4.relaxed_madd(h, p3, s03);
+      const r10 = f32x4.mul(h, f32x4.sub(s10, s20)), r11 = f32x4.mul(h, f32x4.sub(s11, s21));
+      const r12 = f32x4.mul(h, f32x4.sub(s12, s22)), r13 = f32x4.mul(h, f32x4.sub(s13, s23));
+      const r20 = f32x4.relaxed_madd(h, p0, s30), r21 = f32x4.relaxed_madd(h, p1, s31);
+      const r22 = f32x4.relaxed_madd(h, p2, s32), r23 = f32x4.relaxed_madd(h, p3, s33);
+      filterRow(o, tap, 0, r00, r01, r02, r03, h);
+      filterRow(o, tap, 3, r10, r11, r12, r13, h);
+      filterRow(o, tap, 6, r20, r21, r22, r23, h);
+    }
+}
+
+/** out taps k .. k+2 = r G for one row r of G^T S. */
+// @ts-ignore: decorator
+@inline
+function filterRow(o: usize, tap: usize, k: i32, r0: v128, r1: v128, r2: v128, r3: v128, h: v128): void {
+  const q = f32x4.add(r1, r2);
+  v128.store(o + <usize>k * tap, f32x4.relaxed_madd(h, q, r0));
+  v128.store(o + <usize>(k + 1) * tap, f32x4.mul(h, f32x4.sub(r1, r2)));
+  v128.store(o + <usize>(k + 2) * tap, f32x4.relaxed_madd(h, q, r3));
+}
