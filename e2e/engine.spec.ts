@@ -292,7 +292,7 @@ test.describe('few-shot engine', () => {
       { n: 5, h: 2, w: 1, cin: 20, cout: 48 },
       // 441 tiles split 220 + 221: blocks of 30, remainders of 10 and 11 (products of 3 tiles and of 1).
       { n: 1, h: 42, w: 41, cin: 64, cout: 64 },
-      // Wide channels (blocks of 3 tiles), as ResNet-12's last stage.
+      // Wide channels: blocks of 3 tiles, remainders of 1 (training keeps such layers on XNNPACK: winogradTakes).
       { n: 2, h: 5, w: 5, cin: 320, cout: 640 },
     ];
     const before = await page.evaluate(() => window.protobench.compute.memory());

@@ -6,7 +6,7 @@ import { conv3x3FilterGrad, filterGradSupports } from './conv-filter-grad-webgpu
 /**
  * A stride-1 'same' convolution (odd square kernel) whose gradients are themselves forward convolutions.
  * tfjs-wasm registers no Conv2DBackpropFilter kernel, so tf.conv2d cannot be trained there; forward
- * convolutions run on XNNPACK, or for 3x3 filters with 16k channels our Winograd F(2x2, 3x3) kernel
+ * convolutions run on XNNPACK, or for 3x3 filters (winogradTakes) our Winograd F(2x2, 3x3) kernel
  * (wasm-simd/winograd-kernel.ts, 1.5-1.7x XNNPACK's speed: 16 multiplies per 2x2 outputs, not 36).
  * With p = (k - 1) / 2:
  *
@@ -15,7 +15,7 @@ import { conv3x3FilterGrad, filterGradSupports } from './conv-filter-grad-webgpu
  *        dW[i, j, ci, co] = sum_{b, h, w} x_pad[b, h+i, w+j, ci] * dy[b, h, w, co]:  [k, k, Cin, Cout]
  *
  * A 3x3 dW runs our own kernels where they exist: on wasm SIMD kernels on every thread (wasm-simd/: Winograd
- * F(3x3, 2x2) where CI % 4 == 0 and CI >= 16, else a register-tiled direct kernel; 2-4x faster than XNNPACK
+ * F(3x3, 2x2) where winogradTakes(CI, CO), else a register-tiled direct kernel; 2-4x faster than XNNPACK
  * with dy as the filter, which tfjs-wasm repacks on every call); on WebGPU a split-sum kernel
  * (conv-filter-grad-webgpu.ts). `ownKernels: false` keeps tfjs's (benchmarks' A/B).
  *
@@ -62,7 +62,7 @@ function filterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, k: number, ownKernels: bool
   return filterGradAsConv(x, dy, (k - 1) / 2);
 }
 
-/** conv2d(x, w, 1, 'same'): on wasm, 3x3 filters with 16k channels by our Winograd kernel, else tfjs's. */
+/** conv2d(x, w, 1, 'same'): on wasm, 3x3 filters by our Winograd kernel where it takes the channels, else tfjs's. */
 function convSame(x: tf.Tensor4D, w: tf.Tensor4D, winograd: boolean): tf.Tensor4D {
   const [kh, kw, cin, cout] = w.shape;
   if (winograd && kh === 3 && kw === 3 && wasmWinogradReady(cin, cout)) return conv3x3WinogradWasm(x, w);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { winogradTakes } from './winograd-kernel';
 import { partsFor, runByChannelGroups, runByParts, simdKernels, simdKernelsReady, type SimdKernels } from './instance';
 
 export const FILTER_GRAD_WASM = 'PBFilterGrad3x3Wasm';
@@ -26,7 +27,7 @@ function filterGradWasm(args: {
   const outOffset = backend.getMemoryOffset(out.dataId);
   const xo = backend.getMemoryOffset(x.dataId);
   const dyo = backend.getMemoryOffset(dy.dataId);
-  if (args.attrs.winograd && CI % 4 === 0 && CI >= 16) {
+  if (args.attrs.winograd && winogradTakes(CI, CO)) {
     winogradFilterGrad(backend, k, [xo, dyo, outOffset], [B, H, W, CI, CO]);
     return out;
   }
@@ -71,7 +72,7 @@ function winogradFilterGrad(
 
 /**
  * dW [3, 3, CI, CO] of a 3x3 'same' convolution on wasm: by Winograd (assembly/winograd.ts) where
- * CI % 4 == 0 and CI >= 16, else (or with `winograd` false) by the direct SIMD kernel (assembly/filter-grad.ts).
+ * winogradTakes(CI, CO), else (or with `winograd` false) by the direct SIMD kernel (assembly/filter-grad.ts).
  */
 export function filterGrad3x3Wasm(x: tf.Tensor4D, dy: tf.Tensor4D, winograd = true): tf.Tensor4D {
   if (!tf.getKernel(FILTER_GRAD_WASM, 'wasm'))
