@@ -277,7 +277,9 @@ test.describe('few-shot engine', () => {
     for (const [k, d] of got.entries()) expect(d, `case ${k}`).toBeLessThan(1e-5);
   });
 
-  test("the wasm Winograd 3x3 convolution, on two threads, equals XNNPACK's conv2d", async ({ page }) => {
+  test("the wasm Winograd 3x3 convolution (plain, and fused with bias, ReLU and max-pool) equals XNNPACK's", async ({
+    page,
+  }) => {
     test.setTimeout(120_000);
     await openApp(page, 'backend=wasm&demo=off');
     await expect(page.getByTestId('env-backend')).toHaveText('wasm');
@@ -295,13 +297,29 @@ test.describe('few-shot engine', () => {
       // Wide channels: blocks of 3 tiles, remainders of 1 (training keeps such layers on XNNPACK: winogradTakes).
       { n: 2, h: 5, w: 5, cin: 320, cout: 640 },
     ];
+    // The embedder's fused form: bias, ReLU and the 2x2 max-pool on each tile; the conv output is never written.
+    const pooled: ConvPoolCase[] = [
+      // Odd sides: 21 -> 10, the last conv row and column dropped (no tile computed for them).
+      { n: 2, h: 21, w: 21, cin: 16, cout: 64 },
+      // A non-square image, 64 channels.
+      { n: 2, h: 16, w: 10, cin: 64, cout: 64 },
+      // 2x3 -> 1x1: a single window.
+      { n: 3, h: 2, w: 3, cin: 20, cout: 48 },
+    ];
     const before = await page.evaluate(() => window.protobench.compute.memory());
     const got = await page.evaluate((cs) => window.protobench.compute.winogradCheck(cs), cases);
+    const gotPooled = await page.evaluate((cs) => window.protobench.compute.convPoolCheck(cs), pooled);
     const after = await page.evaluate(() => window.protobench.compute.memory());
     expect([after.numTensors, after.numBytes]).toEqual([before.numTensors, before.numBytes]);
     expect(got).toHaveLength(cases.length);
     // F(2x2, 3x3) in float32 differs from direct sums by a few ulps of the largest output.
     for (const [k, d] of got.entries()) expect(d, `case ${k}`).toBeLessThan(1e-5);
+    expect(gotPooled.map((g) => g.shape)).toEqual([
+      [2, 10, 10, 64],
+      [2, 8, 5, 64],
+      [3, 1, 1, 48],
+    ]);
+    for (const [k, g] of gotPooled.entries()) expect(g.relDiff, `pooled case ${k}`).toBeLessThan(1e-5);
   });
 
   test('cached and naive evaluation agree exactly (fixed, MedIMeta multilabel and variable episodes)', async ({

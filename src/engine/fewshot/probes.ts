@@ -4,11 +4,11 @@ import { gpuErrors } from '../backends/webgpu';
 import type { Episode } from '../../core/sampling';
 import { settle } from './embed';
 import { createEncoder } from './encoders/registry';
-import { conv3x3WinogradWasm } from '../wasm-simd/winograd-kernel';
+import { conv3x3BiasReluPoolWasm, conv3x3WinogradWasm } from '../wasm-simd/winograd-kernel';
 import { filterGrad3x3Wasm } from '../wasm-simd/filter-grad-kernel';
 import { conv3x3FilterGrad } from './conv-filter-grad-webgpu';
 import { filterGradAsConv } from './conv-grad';
-import { convBiasReluPool, type ConvPoolTiling } from './conv-pool-webgpu';
+import { convBiasReluPool, DEFAULT_TILING, type ConvPoolTiling } from './conv-pool-webgpu';
 import type { EmbedderOptions, EncoderConfig, EncoderCost, WeightTensor } from './encoders/types';
 import { protoLoss } from './loss';
 import { blockLabels, maxRelDiff } from './probe-math';
@@ -120,14 +120,17 @@ export interface ConvPoolCase {
   w: number;
   cin: number;
   cout: number;
-  tiling: ConvPoolTiling;
+  /** WebGPU only (wasm has one kernel); default DEFAULT_TILING. */
+  tiling?: ConvPoolTiling;
 }
 
 /**
- * The fused WebGPU conv-bias-ReLU-pool kernel against tfjs's fused conv2d + maxPool on the same backend,
+ * Our fused conv-bias-ReLU-pool kernel (WebGPU: conv-pool-webgpu.ts; wasm: the Winograd kernel) against
+ * tfjs's fused conv2d + maxPool on the same backend,
  * on seeded inputs: the largest difference relative to the largest reference value, per case.
  */
 export async function convPoolCheck(cases: ConvPoolCase[]): Promise<{ relDiff: number; shape: number[] }[]> {
+  const wasm = tf.getBackend() === 'wasm';
   const out: { relDiff: number; shape: number[] }[] = [];
   for (const [k, c] of cases.entries())
     out.push(
@@ -136,7 +139,8 @@ export async function convPoolCheck(cases: ConvPoolCase[]): Promise<{ relDiff: n
         const w = seededTensor([3, 3, c.cin, c.cout], 20 + k, -0.5, 0.5) as tf.Tensor4D;
         const b = seededTensor([c.cout], 30 + k, -1, 1) as tf.Tensor1D;
         const ref = tf.fused.conv2d({ x, filter: w, strides: 1, pad: 'same', bias: b, activation: 'relu' });
-        return [convBiasReluPool(x, w, b, c.tiling), tf.maxPool(ref, 2, 2, 'valid')];
+        const got = wasm ? conv3x3BiasReluPoolWasm(x, w, b) : convBiasReluPool(x, w, b, c.tiling ?? DEFAULT_TILING);
+        return [got, tf.maxPool(ref, 2, 2, 'valid')];
       }),
     );
   return out;

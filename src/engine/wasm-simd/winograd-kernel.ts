@@ -24,32 +24,39 @@ export function wasmWinogradReady(cin: number, cout: number): boolean {
 }
 
 function winogradWasm(args: {
-  inputs: { x: tf.TensorInfo; filter: tf.TensorInfo };
+  inputs: { x: tf.TensorInfo; filter: tf.TensorInfo; bias?: tf.TensorInfo };
   backend: BackendWasm;
+  attrs: { pool: boolean };
 }): tf.TensorInfo {
-  const { x, filter } = args.inputs;
+  const { x, filter, bias } = args.inputs;
+  const { pool } = args.attrs;
   const backend = args.backend;
   const [N, H, W, CI] = x.shape as [number, number, number, number];
   const CO = filter.shape[3] as number;
   const k = simdKernels(backend);
-  const tiles = N * Math.ceil(H / 2) * Math.ceil(W / 2);
+  // Pooled: one tile per 2x2 window (floor); else ceil(H/2) x ceil(W/2) tiles, the last ones clipped.
+  const [TH, TW] = pool ? [H >> 1, W >> 1] : [Math.ceil(H / 2), Math.ceil(W / 2)];
+  const tiles = N * TH * TW;
   const BT = Math.max(3, 3 * Math.floor(BLOCK_FLOATS / (16 * (CI + CO)) / 3));
   const parts = partsFor(k, tiles);
   const perPart = 16 * BT * (CI + CO) * 4;
   const uBytes = 16 * CI * CO * 4;
-  const out = backend.makeOutput([N, H, W, CO], 'float32');
+  const out = backend.makeOutput(pool ? [N, TH, TW, CO] : [N, H, W, CO], 'float32');
+  if (tiles === 0) return out;
   const raw = backend.wasm._malloc(uBytes + parts * perPart + 16) >>> 0;
   try {
     const u = (raw + 15) & ~15;
     const xo = backend.getMemoryOffset(x.dataId);
     const yo = backend.getMemoryOffset(out.dataId);
+    const bo = bias ? backend.getMemoryOffset(bias.dataId) : 0;
     k.exports.winogradWeights(backend.getMemoryOffset(filter.dataId), u, CI, CO);
     const s0 = u + uBytes;
+    const p = pool ? 1 : 0;
     runByParts(
       k,
       'winogradConv3x3',
       tiles,
-      (t0, t1, p) => [xo, u, yo, s0 + p * perPart, H, W, CI, CO, BT, t0, t1],
+      (t0, t1, i) => [xo, u, yo, s0 + i * perPart, H, W, CI, CO, BT, t0, t1, p, bo],
       parts,
     );
   } finally {
@@ -58,17 +65,32 @@ function winogradWasm(args: {
   return out;
 }
 
+function register(): void {
+  if (tf.getKernel(WINOGRAD_WASM, 'wasm')) return;
+  tf.registerKernel({
+    kernelName: WINOGRAD_WASM,
+    backendName: 'wasm',
+    kernelFunc: winogradWasm as unknown as tf.KernelFunc,
+  });
+}
+
 /**
  * conv2d(x, w, 1, 'same') for a 3x3 filter w [3, 3, CI, CO] on wasm by Winograd F(2x2, 3x3)
  * (assembly/winograd.ts): 16 multiplies per 2x2 output tile where the direct form needs 36. Check
  * wasmWinogradReady first. Not bit-equal to XNNPACK (other sums); e2e/engine.spec.ts bounds the difference.
  */
 export function conv3x3WinogradWasm(x: tf.Tensor4D, w: tf.Tensor4D): tf.Tensor4D {
-  if (!tf.getKernel(WINOGRAD_WASM, 'wasm'))
-    tf.registerKernel({
-      kernelName: WINOGRAD_WASM,
-      backendName: 'wasm',
-      kernelFunc: winogradWasm as unknown as tf.KernelFunc,
-    });
-  return tf.engine().runKernel(WINOGRAD_WASM, { x, filter: w }, {}) as tf.Tensor4D;
+  register();
+  const attrs = { pool: false } as unknown as tf.NamedAttrMap;
+  return tf.engine().runKernel(WINOGRAD_WASM, { x, filter: w }, attrs) as tf.Tensor4D;
+}
+
+/**
+ * maxPool2(relu(conv2d(x, w, 1, 'same') + b)) ('valid' pooling, floor) in one kernel: each 2x2 Winograd tile
+ * is one pooling window, so the conv output is never written. Inference only (no gradient).
+ */
+export function conv3x3BiasReluPoolWasm(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D): tf.Tensor4D {
+  register();
+  const attrs = { pool: true } as unknown as tf.NamedAttrMap;
+  return tf.engine().runKernel(WINOGRAD_WASM, { x, filter: w, bias: b }, attrs) as tf.Tensor4D;
 }

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { addConvBn, convBnReluPoolTrain, disposeFolded, foldConvBn, step, type ConvBnNames } from '../layers';
 import { convBiasReluPool, convPoolSupports, DEFAULT_TILING, type ConvPoolTiling } from '../conv-pool-webgpu';
 import { ParamStore } from '../params';
+import { conv3x3BiasReluPoolWasm, wasmWinogradReady } from '../../wasm-simd/winograd-kernel';
 import type { ConvPoolChoice, Embedder, Encoder, EncoderConfig, EncoderCost } from './types';
 
 type Conv4Config = Extract<EncoderConfig, { name: 'conv4' | 'conv4-untrained' }>;
@@ -74,6 +75,8 @@ export function createConv4(config: Conv4Config): Encoder {
       const values = await store.read();
       const folded = units.map((n, b) => foldConvBn(values, n, [3, 3, b === 0 ? config.channels : width, width]));
       const fused = fusedTiling(opts.convPool ?? 'auto');
+      // wasm: our Winograd conv-bias-ReLU-pool kernel where it takes the channels (not the 3-channel input).
+      const ownWasm = (opts.convPool ?? 'auto') !== 'tfjs' && tf.getBackend() === 'wasm';
       return {
         embed(x) {
           // No tidy: each activation is freed as soon as the next exists, so a batch of 100 at 224x224 peaks
@@ -83,6 +86,10 @@ export function createConv4(config: Conv4Config): Encoder {
           for (const f of folded) {
             if (fused && convPoolSupports(h.shape[1], h.shape[2], width)) {
               h = step(h, x, (t) => convBiasReluPool(t, f.w, f.b, fused));
+              continue;
+            }
+            if (ownWasm && wasmWinogradReady(h.shape[3], width)) {
+              h = step(h, x, (t) => conv3x3BiasReluPoolWasm(t, f.w, f.b));
               continue;
             }
             const y = step(h, x, (t) =>

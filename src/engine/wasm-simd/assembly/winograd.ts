@@ -46,6 +46,8 @@ function weightRow(q: usize, tap: usize, p: i32, a: v128, b: v128, c: v128, h: v
  * y [N, H, W, CO] = conv(x [N, H, W, CI], the filter whose transform is u [16, CI, CO]) for the 2x2 output
  * tiles t0 <= t < t1 (tile t: image t / (TH TW), tile row (t % (TH TW)) / TW, column t % TW; TH = ceil(H/2),
  * TW = ceil(W/2)). Threads take disjoint tile ranges; every output has one order of sums whatever the split.
+ * `pool`: y [N, H/2, W/2, CO] (floor) = maxPool2(relu(conv + bias)), bias [CO] (0: none), each 2x2 tile being
+ * one pooling window (TH = floor(H/2), TW = floor(W/2)): the conv output is never written.
  * scratch: 16 BT (CI + CO) floats, 16-byte aligned, this part's own: V [16, BT, CI] and M [16, BT, CO].
  * CI % 4 == 0, CO % 16 == 0.
  */
@@ -61,12 +63,17 @@ export function winogradConv3x3(
   BT: i32,
   t0: i32,
   t1: i32,
+  pool: bool,
+  bias: usize,
 ): void {
   const V = scratch;
   const M = scratch + (<usize>(16 * BT * CI) << 2);
+  // Pooled: only the floor(H/2) x floor(W/2) tiles that are whole pooling windows.
+  const TH = pool ? H >> 1 : (H + 1) >> 1;
+  const TW = pool ? W >> 1 : (W + 1) >> 1;
   for (let t = t0; t < t1; t += BT) {
     const nb = min(BT, t1 - t);
-    for (let b = 0; b < nb; b++) inputTile(x, V, t + b, b, H, W, CI, BT);
+    for (let b = 0; b < nb; b++) inputTile(x, V, t + b, b, H, W, CI, BT, TH, TW);
     for (let p = 0; p < 16; p++) {
       const vp = V + (<usize>(p * BT * CI) << 2);
       const up = u + (<usize>(p * CI * CO) << 2);
@@ -77,7 +84,8 @@ export function winogradConv3x3(
         for (; b < nb; b++) gemm1x16(vp, up, mp, b, g, CI, CO);
       }
     }
-    for (let b = 0; b < nb; b++) outputTile(y, M, t + b, b, H, W, CO, BT);
+    if (pool) for (let b = 0; b < nb; b++) poolTile(y, M, bias, t + b, b, CO, BT);
+    else for (let b = 0; b < nb; b++) outputTile(y, M, t + b, b, H, W, CO, BT);
   }
 }
 
@@ -88,9 +96,7 @@ function ld(p: usize, ok: bool): v128 {
 }
 
 /** V[:, b, :] = B^T d B for tile t, B^T = [[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]]. */
-function inputTile(x: usize, V: usize, t: i32, b: i32, H: i32, W: i32, CI: i32, BT: i32): void {
-  const TH = (H + 1) >> 1;
-  const TW = (W + 1) >> 1;
+function inputTile(x: usize, V: usize, t: i32, b: i32, H: i32, W: i32, CI: i32, BT: i32, TH: i32, TW: i32): void {
   const n = t / (TH * TW);
   const r = t - n * TH * TW;
   const y0 = 2 * (r / TW) - 1;
@@ -169,6 +175,30 @@ function outputTile(y: usize, M: usize, t: i32, b: i32, H: i32, W: i32, CO: i32,
       v128.store(o + prow, f32x4.sub(f32x4.sub(s10, s20), s30));
       if (right) v128.store(o + prow + px, f32x4.sub(f32x4.sub(s11, s21), s31));
     }
+  }
+}
+
+/** y[n, i, j, :] = relu(max of the 2x2 outputs of tile t + bias); tile t is pooled output t (n, i, j). */
+function poolTile(y: usize, M: usize, bias: usize, t: i32, b: i32, CO: i32, BT: i32): void {
+  const plane = <usize>(BT * CO) << 2;
+  const src = M + (<usize>(b * CO) << 2);
+  const dst = y + (<usize>t * <usize>CO << 2);
+  const zero = f32x4.splat(0);
+  for (let co = 0; co < CO; co += 4) {
+    const m = src + (<usize>co << 2);
+    const m00 = v128.load(m), m01 = v128.load(m + plane), m02 = v128.load(m + 2 * plane), m03 = v128.load(m + 3 * plane);
+    const m10 = v128.load(m + 4 * plane), m11 = v128.load(m + 5 * plane), m12 = v128.load(m + 6 * plane), m13 = v128.load(m + 7 * plane);
+    const m20 = v128.load(m + 8 * plane), m21 = v128.load(m + 9 * plane), m22 = v128.load(m + 10 * plane), m23 = v128.load(m + 11 * plane);
+    const m30 = v128.load(m + 12 * plane), m31 = v128.load(m + 13 * plane), m32 = v128.load(m + 14 * plane), m33 = v128.load(m + 15 * plane);
+    const s00 = f32x4.add(f32x4.add(m00, m01), m02), s01 = f32x4.sub(f32x4.sub(m01, m02), m03);
+    const s10 = f32x4.add(f32x4.add(m10, m11), m12), s11 = f32x4.sub(f32x4.sub(m11, m12), m13);
+    const s20 = f32x4.add(f32x4.add(m20, m21), m22), s21 = f32x4.sub(f32x4.sub(m21, m22), m23);
+    const s30 = f32x4.add(f32x4.add(m30, m31), m32), s31 = f32x4.sub(f32x4.sub(m31, m32), m33);
+    const y00 = f32x4.add(f32x4.add(s00, s10), s20), y01 = f32x4.add(f32x4.add(s01, s11), s21);
+    const y10 = f32x4.sub(f32x4.sub(s10, s20), s30), y11 = f32x4.sub(f32x4.sub(s11, s21), s31);
+    let v = f32x4.max(f32x4.max(y00, y01), f32x4.max(y10, y11));
+    if (bias) v = f32x4.add(v, v128.load(bias + (<usize>co << 2)));
+    v128.store(dst + (<usize>co << 2), f32x4.max(v, zero));
   }
 }
 
@@ -266,7 +296,7 @@ export function winogradFilterGrad3x3(
   for (let t = 0; t < tiles; t += BT) {
     const nb = min(BT, tiles - t);
     for (let b = 0; b < nb; b++) {
-      inputTile(x, V, t + b, b, H, W, CI, BT);
+      inputTile(x, V, t + b, b, H, W, CI, BT, (H + 1) >> 1, (W + 1) >> 1);
       gradTile(dy, E, t + b, b, H, W, CO, co0, CP, BT);
     }
     for (let p = 0; p < 16; p++) {
