@@ -43,13 +43,25 @@ const DERM_TEST: Omit<CellRequest, 'encoder'> = {
 
 type FilterGradCase = { n: number; h: number; w: number; cin: number; cout: number };
 
-/** The backend's 3x3 weight-gradient kernel vs its reference (relative differences); tf.memory() must not move. */
-async function filterGradCheck(page: Page, cases: FilterGradCase[]): Promise<number[]> {
+/** Runs f; the compute worker's tf.memory() (tensors and bytes) must be the same after it as before. */
+async function flatMemory<T>(page: Page, f: () => Promise<T>): Promise<T> {
   const before = await page.evaluate(() => window.protobench.compute.memory());
-  const got = await page.evaluate((cs) => window.protobench.compute.filterGradCheck(cs), cases);
+  const got = await f();
   const after = await page.evaluate(() => window.protobench.compute.memory());
   expect([after.numTensors, after.numBytes]).toEqual([before.numTensors, before.numBytes]);
   return got;
+}
+
+/** The backend's 3x3 weight-gradient kernel vs its reference (relative differences); tf.memory() must not move. */
+function filterGradCheck(page: Page, cases: FilterGradCase[]): Promise<number[]> {
+  return flatMemory(page, () => page.evaluate((cs) => window.protobench.compute.filterGradCheck(cs), cases));
+}
+
+/** The app on wasm, our SIMD kernels' helper thread up (the backend report waits for it before any call). */
+async function openWasmKernels(page: Page): Promise<void> {
+  await openApp(page, 'backend=wasm&demo=off');
+  await expect(page.getByTestId('env-backend')).toHaveText('wasm');
+  await expect(page.getByTestId('env-own-kernels')).toHaveText('2 thread(s)');
 }
 
 function maxAbsDiff(a: readonly number[], b: readonly number[]): number {
@@ -217,10 +229,7 @@ test.describe('few-shot engine', () => {
       // Scalar loads with 8 staged (5 channels: one valid of the second four); 32 channels per thread; 2x3.
       { n: 3, h: 2, w: 3, cin: 5, cout: 64, tiling: { pt: 2, cpt: 32, chunk: 8 } },
     ];
-    const before = await page.evaluate(() => window.protobench.compute.memory());
-    const got = await page.evaluate((cs) => window.protobench.compute.convPoolCheck(cs), cases);
-    const after = await page.evaluate(() => window.protobench.compute.memory());
-    expect([after.numTensors, after.numBytes]).toEqual([before.numTensors, before.numBytes]);
+    const got = await flatMemory(page, () => page.evaluate((cs) => window.protobench.compute.convPoolCheck(cs), cases));
     expect(got.map((g) => g.shape)).toEqual([
       [2, 10, 10, 64],
       [2, 8, 5, 64],
@@ -252,10 +261,7 @@ test.describe('few-shot engine', () => {
     page,
   }) => {
     test.setTimeout(120_000);
-    await openApp(page, 'backend=wasm&demo=off');
-    await expect(page.getByTestId('env-backend')).toHaveText('wasm');
-    // The helper thread is up before the first kernel call (the report waits for it).
-    await expect(page.getByTestId('env-own-kernels')).toHaveText('2 thread(s)');
+    await openWasmKernels(page);
     const cases = [
       // One 16-channel group: the calling thread alone.
       { n: 3, h: 20, w: 20, cin: 3, cout: 16 },
@@ -281,9 +287,7 @@ test.describe('few-shot engine', () => {
     page,
   }) => {
     test.setTimeout(120_000);
-    await openApp(page, 'backend=wasm&demo=off');
-    await expect(page.getByTestId('env-backend')).toHaveText('wasm');
-    await expect(page.getByTestId('env-own-kernels')).toHaveText('2 thread(s)');
+    await openWasmKernels(page);
     const cases = [
       // Odd rows: the last tile row half outside (its outputs clipped). Even columns: the last tile's fourth
       // input column is padding that its second output column reads.
@@ -306,11 +310,14 @@ test.describe('few-shot engine', () => {
       // 2x3 -> 1x1: a single window.
       { n: 3, h: 2, w: 3, cin: 20, cout: 48 },
     ];
-    const before = await page.evaluate(() => window.protobench.compute.memory());
-    const got = await page.evaluate((cs) => window.protobench.compute.winogradCheck(cs), cases);
-    const gotPooled = await page.evaluate((cs) => window.protobench.compute.convPoolCheck(cs), pooled);
-    const after = await page.evaluate(() => window.protobench.compute.memory());
-    expect([after.numTensors, after.numBytes]).toEqual([before.numTensors, before.numBytes]);
+    const [got, gotPooled] = await flatMemory(
+      page,
+      async () =>
+        [
+          await page.evaluate((cs) => window.protobench.compute.winogradCheck(cs), cases),
+          await page.evaluate((cs) => window.protobench.compute.convPoolCheck(cs), pooled),
+        ] as const,
+    );
     expect(got).toHaveLength(cases.length);
     // F(2x2, 3x3) in float32 differs from direct sums by a few ulps of the largest output.
     for (const [k, d] of got.entries()) expect(d, `case ${k}`).toBeLessThan(1e-5);

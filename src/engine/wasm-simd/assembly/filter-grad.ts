@@ -1,6 +1,8 @@
 // AssemblyScript, compiled by tools/build-wasm-kernels.mjs into ../kernels-binary.ts. Pointers are byte
 // offsets into tfjs-wasm's heap (this module imports its memory); nothing here allocates or keeps state.
 
+import { acc1x16, acc3x16 } from './tile';
+
 /**
  * Weight gradient of a 3x3 'same' convolution (stride 1, zero padding 1), NHWC, for output channels
  * co0 <= co < co1 (threads split the output channels: no reduction across threads, and the same sums in the
@@ -52,56 +54,17 @@ function tile3x16(xRow: usize, dyRow: usize, out: usize, tap: i32, kx: i32, xa: 
   const xStep = <usize>CI << 2;
   const dStep = <usize>CO << 2;
   const o0 = out + (<usize>((tap * CI + ci) * CO + g) << 2);
-  const o1 = o0 + dStep;
-  const o2 = o1 + dStep;
-  let a00 = v128.load(o0), a01 = v128.load(o0, 16), a02 = v128.load(o0, 32), a03 = v128.load(o0, 48);
-  let a10 = v128.load(o1), a11 = v128.load(o1, 16), a12 = v128.load(o1, 32), a13 = v128.load(o1, 48);
-  let a20 = v128.load(o2), a21 = v128.load(o2, 16), a22 = v128.load(o2, 32), a23 = v128.load(o2, 48);
-  let px = xRow + (<usize>((xa + kx - 1) * CI + ci) << 2);
-  let pd = dyRow + (<usize>(xa * CO + g) << 2);
-  for (let i = xa; i < xb; i++) {
-    const d0 = v128.load(pd), d1 = v128.load(pd, 16), d2 = v128.load(pd, 32), d3 = v128.load(pd, 48);
-    let s = v128.load32_splat(px);
-    a00 = f32x4.relaxed_madd(s, d0, a00);
-    a01 = f32x4.relaxed_madd(s, d1, a01);
-    a02 = f32x4.relaxed_madd(s, d2, a02);
-    a03 = f32x4.relaxed_madd(s, d3, a03);
-    s = v128.load32_splat(px, 4);
-    a10 = f32x4.relaxed_madd(s, d0, a10);
-    a11 = f32x4.relaxed_madd(s, d1, a11);
-    a12 = f32x4.relaxed_madd(s, d2, a12);
-    a13 = f32x4.relaxed_madd(s, d3, a13);
-    s = v128.load32_splat(px, 8);
-    a20 = f32x4.relaxed_madd(s, d0, a20);
-    a21 = f32x4.relaxed_madd(s, d1, a21);
-    a22 = f32x4.relaxed_madd(s, d2, a22);
-    a23 = f32x4.relaxed_madd(s, d3, a23);
-    px += xStep;
-    pd += dStep;
-  }
-  v128.store(o0, a00); v128.store(o0, a01, 16); v128.store(o0, a02, 32); v128.store(o0, a03, 48);
-  v128.store(o1, a10); v128.store(o1, a11, 16); v128.store(o1, a12, 32); v128.store(o1, a13, 48);
-  v128.store(o2, a20); v128.store(o2, a21, 16); v128.store(o2, a22, 32); v128.store(o2, a23, 48);
+  const px = xRow + (<usize>((xa + kx - 1) * CI + ci) << 2);
+  const pd = dyRow + (<usize>(xa * CO + g) << 2);
+  acc3x16(px, xStep, pd, dStep, xb - xa, o0, dStep);
 }
 
 /** The same for one input channel (the CI % 3 remainder). */
 // @ts-ignore: decorator
 @inline
 function tile1x16(xRow: usize, dyRow: usize, out: usize, tap: i32, kx: i32, xa: i32, xb: i32, ci: i32, g: i32, CI: i32, CO: i32): void {
-  const xStep = <usize>CI << 2;
-  const dStep = <usize>CO << 2;
   const o0 = out + (<usize>((tap * CI + ci) * CO + g) << 2);
-  let a00 = v128.load(o0), a01 = v128.load(o0, 16), a02 = v128.load(o0, 32), a03 = v128.load(o0, 48);
-  let px = xRow + (<usize>((xa + kx - 1) * CI + ci) << 2);
-  let pd = dyRow + (<usize>(xa * CO + g) << 2);
-  for (let i = xa; i < xb; i++) {
-    const s = v128.load32_splat(px);
-    a00 = f32x4.relaxed_madd(s, v128.load(pd), a00);
-    a01 = f32x4.relaxed_madd(s, v128.load(pd, 16), a01);
-    a02 = f32x4.relaxed_madd(s, v128.load(pd, 32), a02);
-    a03 = f32x4.relaxed_madd(s, v128.load(pd, 48), a03);
-    px += xStep;
-    pd += dStep;
-  }
-  v128.store(o0, a00); v128.store(o0, a01, 16); v128.store(o0, a02, 32); v128.store(o0, a03, 48);
+  const px = xRow + (<usize>((xa + kx - 1) * CI + ci) << 2);
+  const pd = dyRow + (<usize>(xa * CO + g) << 2);
+  acc1x16(px, <usize>CI << 2, pd, <usize>CO << 2, xb - xa, o0);
 }

@@ -1,3 +1,5 @@
+import { acc1x16, acc3x16 } from './tile';
+
 // A 3x3 'same' convolution (stride 1, zero padding 1), NHWC, by Winograd F(2x2, 3x3) (Lavin & Gray 2016):
 // each 2x2 output tile is A^T [(G g G^T) . (B^T d B)] A over its 4x4 input patch d, 16 multiplies per tile and
 // channel pair where the direct form needs 36. The 16 element-wise products summed over input channels are 16
@@ -84,8 +86,7 @@ export function winogradConv3x3(
         for (; b < nb; b++) gemm1x16(vp, up, mp, b, g, CI, CO);
       }
     }
-    if (pool) for (let b = 0; b < nb; b++) poolTile(y, M, bias, t + b, b, CO, BT);
-    else for (let b = 0; b < nb; b++) outputTile(y, M, t + b, b, H, W, CO, BT);
+    for (let b = 0; b < nb; b++) outputTile(y, M, bias, t + b, b, H, W, CO, BT, pool);
   }
 }
 
@@ -142,47 +143,23 @@ function inputTile(x: usize, V: usize, t: i32, b: i32, H: i32, W: i32, CI: i32, 
   }
 }
 
-/** The 2x2 outputs of tile t = A^T m A over M[:, b, :], A^T = [[1, 1, 1, 0], [0, 1, -1, -1]]; clipped at H, W. */
-function outputTile(y: usize, M: usize, t: i32, b: i32, H: i32, W: i32, CO: i32, BT: i32): void {
-  const TH = (H + 1) >> 1;
+/**
+ * The 2x2 outputs of tile t = A^T m A over M[:, b, :], A^T = [[1, 1, 1, 0], [0, 1, -1, -1]]: stored, clipped
+ * at H, W; or with `pool`, relu(their max + bias) stored as pooled output t (tile t is pooling window t).
+ */
+function outputTile(y: usize, M: usize, bias: usize, t: i32, b: i32, H: i32, W: i32, CO: i32, BT: i32, pool: bool): void {
   const TW = (W + 1) >> 1;
-  const n = t / (TH * TW);
-  const r = t - n * TH * TW;
+  const n = t / (((H + 1) >> 1) * TW);
+  const r = t - n * ((H + 1) >> 1) * TW;
   const oy = 2 * (r / TW);
   const ox = 2 * (r % TW);
   const down = oy + 1 < H;
   const right = ox + 1 < W;
   const plane = <usize>(BT * CO) << 2;
   const src = M + (<usize>(b * CO) << 2);
-  const dst = y + (<usize>((n * H + oy) * W + ox) * <usize>CO << 2);
+  const dst = y + ((pool ? <usize>t : <usize>((n * H + oy) * W + ox)) * <usize>CO << 2);
   const px = <usize>CO << 2;
   const prow = <usize>(W * CO) << 2;
-  for (let co = 0; co < CO; co += 4) {
-    const m = src + (<usize>co << 2);
-    const m00 = v128.load(m), m01 = v128.load(m + plane), m02 = v128.load(m + 2 * plane), m03 = v128.load(m + 3 * plane);
-    const m10 = v128.load(m + 4 * plane), m11 = v128.load(m + 5 * plane), m12 = v128.load(m + 6 * plane), m13 = v128.load(m + 7 * plane);
-    const m20 = v128.load(m + 8 * plane), m21 = v128.load(m + 9 * plane), m22 = v128.load(m + 10 * plane), m23 = v128.load(m + 11 * plane);
-    const m30 = v128.load(m + 12 * plane), m31 = v128.load(m + 13 * plane), m32 = v128.load(m + 14 * plane), m33 = v128.load(m + 15 * plane);
-    // Columns: s[k][0] = m[k][0] + m[k][1] + m[k][2], s[k][1] = m[k][1] - m[k][2] - m[k][3].
-    const s00 = f32x4.add(f32x4.add(m00, m01), m02), s01 = f32x4.sub(f32x4.sub(m01, m02), m03);
-    const s10 = f32x4.add(f32x4.add(m10, m11), m12), s11 = f32x4.sub(f32x4.sub(m11, m12), m13);
-    const s20 = f32x4.add(f32x4.add(m20, m21), m22), s21 = f32x4.sub(f32x4.sub(m21, m22), m23);
-    const s30 = f32x4.add(f32x4.add(m30, m31), m32), s31 = f32x4.sub(f32x4.sub(m31, m32), m33);
-    const o = dst + (<usize>co << 2);
-    v128.store(o, f32x4.add(f32x4.add(s00, s10), s20));
-    if (right) v128.store(o + px, f32x4.add(f32x4.add(s01, s11), s21));
-    if (down) {
-      v128.store(o + prow, f32x4.sub(f32x4.sub(s10, s20), s30));
-      if (right) v128.store(o + prow + px, f32x4.sub(f32x4.sub(s11, s21), s31));
-    }
-  }
-}
-
-/** y[n, i, j, :] = relu(max of the 2x2 outputs of tile t + bias); tile t is pooled output t (n, i, j). */
-function poolTile(y: usize, M: usize, bias: usize, t: i32, b: i32, CO: i32, BT: i32): void {
-  const plane = <usize>(BT * CO) << 2;
-  const src = M + (<usize>(b * CO) << 2);
-  const dst = y + (<usize>t * <usize>CO << 2);
   const zero = f32x4.splat(0);
   for (let co = 0; co < CO; co += 4) {
     const m = src + (<usize>co << 2);
@@ -190,15 +167,26 @@ function poolTile(y: usize, M: usize, bias: usize, t: i32, b: i32, CO: i32, BT: 
     const m10 = v128.load(m + 4 * plane), m11 = v128.load(m + 5 * plane), m12 = v128.load(m + 6 * plane), m13 = v128.load(m + 7 * plane);
     const m20 = v128.load(m + 8 * plane), m21 = v128.load(m + 9 * plane), m22 = v128.load(m + 10 * plane), m23 = v128.load(m + 11 * plane);
     const m30 = v128.load(m + 12 * plane), m31 = v128.load(m + 13 * plane), m32 = v128.load(m + 14 * plane), m33 = v128.load(m + 15 * plane);
+    // Columns: s[k][0] = m[k][0] + m[k][1] + m[k][2], s[k][1] = m[k][1] - m[k][2] - m[k][3]; then rows.
     const s00 = f32x4.add(f32x4.add(m00, m01), m02), s01 = f32x4.sub(f32x4.sub(m01, m02), m03);
     const s10 = f32x4.add(f32x4.add(m10, m11), m12), s11 = f32x4.sub(f32x4.sub(m11, m12), m13);
     const s20 = f32x4.add(f32x4.add(m20, m21), m22), s21 = f32x4.sub(f32x4.sub(m21, m22), m23);
     const s30 = f32x4.add(f32x4.add(m30, m31), m32), s31 = f32x4.sub(f32x4.sub(m31, m32), m33);
     const y00 = f32x4.add(f32x4.add(s00, s10), s20), y01 = f32x4.add(f32x4.add(s01, s11), s21);
     const y10 = f32x4.sub(f32x4.sub(s10, s20), s30), y11 = f32x4.sub(f32x4.sub(s11, s21), s31);
-    let v = f32x4.max(f32x4.max(y00, y01), f32x4.max(y10, y11));
-    if (bias) v = f32x4.add(v, v128.load(bias + (<usize>co << 2)));
-    v128.store(dst + (<usize>co << 2), f32x4.max(v, zero));
+    const o = dst + (<usize>co << 2);
+    if (pool) {
+      let v = f32x4.max(f32x4.max(y00, y01), f32x4.max(y10, y11));
+      if (bias) v = f32x4.add(v, v128.load(bias + (<usize>co << 2)));
+      v128.store(o, f32x4.max(v, zero));
+      continue;
+    }
+    v128.store(o, y00);
+    if (right) v128.store(o + px, y01);
+    if (down) {
+      v128.store(o + prow, y10);
+      if (right) v128.store(o + prow + px, y11);
+    }
   }
 }
 
@@ -303,9 +291,16 @@ export function winogradFilterGrad3x3(
       const vp = V + (<usize>(p * BT * CI) << 2);
       const ep = E + (<usize>(p * BT * CP) << 2);
       const sp = S + (<usize>(p * CI * CP) << 2);
+      // S[p][ci..ci+2][g..g+15] += sum over the block's tiles b of V[p][b][ci..ci+2] (x) E[p][b][g..g+15].
+      const rowV = <usize>CI << 2;
+      const rowE = <usize>CP << 2;
       let ci = 0;
-      for (; ci + 3 <= CI; ci += 3) for (let g = 0; g < CP; g += 16) sum3x16(vp, ep, sp, nb, ci, g, CI, CP);
-      for (; ci < CI; ci++) for (let g = 0; g < CP; g += 16) sum1x16(vp, ep, sp, nb, ci, g, CI, CP);
+      for (; ci + 3 <= CI; ci += 3)
+        for (let g = 0; g < CP; g += 16)
+          acc3x16(vp + (<usize>ci << 2), rowV, ep + (<usize>g << 2), rowE, nb, sp + (<usize>(ci * CP + g) << 2), rowE);
+      for (; ci < CI; ci++)
+        for (let g = 0; g < CP; g += 16)
+          acc1x16(vp + (<usize>ci << 2), rowV, ep + (<usize>g << 2), rowE, nb, sp + (<usize>(ci * CP + g) << 2));
     }
   }
   filterOutput(S, out, CI, CO, co0, CP);
@@ -350,67 +345,6 @@ function gradTile(dy: usize, E: usize, t: i32, b: i32, H: i32, W: i32, CO: i32, 
     v128.store(o + 14 * plane, f32x4.neg(f12));
     v128.store(o + 15 * plane, f32x4.neg(f13));
   }
-}
-
-/** S[p][ci..ci+2][g..g+15] += sum over the block's tiles b of V[p][b][ci..ci+2] (x) E[p][b][g..g+15]. */
-// @ts-ignore: decorator
-@inline
-function sum3x16(vp: usize, ep: usize, sp: usize, nb: i32, ci: i32, g: i32, CI: i32, CP: i32): void {
-  const rowV = <usize>CI << 2;
-  const rowE = <usize>CP << 2;
-  const o0 = sp + (<usize>(ci * CP + g) << 2);
-  const o1 = o0 + rowE;
-  const o2 = o1 + rowE;
-  let a00 = v128.load(o0), a01 = v128.load(o0, 16), a02 = v128.load(o0, 32), a03 = v128.load(o0, 48);
-  let a10 = v128.load(o1), a11 = v128.load(o1, 16), a12 = v128.load(o1, 32), a13 = v128.load(o1, 48);
-  let a20 = v128.load(o2), a21 = v128.load(o2, 16), a22 = v128.load(o2, 32), a23 = v128.load(o2, 48);
-  let pv = vp + (<usize>ci << 2);
-  let pe = ep + (<usize>g << 2);
-  for (let b = 0; b < nb; b++) {
-    const d0 = v128.load(pe), d1 = v128.load(pe, 16), d2 = v128.load(pe, 32), d3 = v128.load(pe, 48);
-    let s = v128.load32_splat(pv);
-    a00 = f32x4.relaxed_madd(s, d0, a00);
-    a01 = f32x4.relaxed_madd(s, d1, a01);
-    a02 = f32x4.relaxed_madd(s, d2, a02);
-    a03 = f32x4.relaxed_madd(s, d3, a03);
-    s = v128.load32_splat(pv, 4);
-    a10 = f32x4.relaxed_madd(s, d0, a10);
-    a11 = f32x4.relaxed_madd(s, d1, a11);
-    a12 = f32x4.relaxed_madd(s, d2, a12);
-    a13 = f32x4.relaxed_madd(s, d3, a13);
-    s = v128.load32_splat(pv, 8);
-    a20 = f32x4.relaxed_madd(s, d0, a20);
-    a21 = f32x4.relaxed_madd(s, d1, a21);
-    a22 = f32x4.relaxed_madd(s, d2, a22);
-    a23 = f32x4.relaxed_madd(s, d3, a23);
-    pv += rowV;
-    pe += rowE;
-  }
-  v128.store(o0, a00); v128.store(o0, a01, 16); v128.store(o0, a02, 32); v128.store(o0, a03, 48);
-  v128.store(o1, a10); v128.store(o1, a11, 16); v128.store(o1, a12, 32); v128.store(o1, a13, 48);
-  v128.store(o2, a20); v128.store(o2, a21, 16); v128.store(o2, a22, 32); v128.store(o2, a23, 48);
-}
-
-/** The same for one input channel (the CI % 3 remainder). */
-// @ts-ignore: decorator
-@inline
-function sum1x16(vp: usize, ep: usize, sp: usize, nb: i32, ci: i32, g: i32, CI: i32, CP: i32): void {
-  const rowV = <usize>CI << 2;
-  const rowE = <usize>CP << 2;
-  const o0 = sp + (<usize>(ci * CP + g) << 2);
-  let a00 = v128.load(o0), a01 = v128.load(o0, 16), a02 = v128.load(o0, 32), a03 = v128.load(o0, 48);
-  let pv = vp + (<usize>ci << 2);
-  let pe = ep + (<usize>g << 2);
-  for (let b = 0; b < nb; b++) {
-    const s = v128.load32_splat(pv);
-    a00 = f32x4.relaxed_madd(s, v128.load(pe), a00);
-    a01 = f32x4.relaxed_madd(s, v128.load(pe, 16), a01);
-    a02 = f32x4.relaxed_madd(s, v128.load(pe, 32), a02);
-    a03 = f32x4.relaxed_madd(s, v128.load(pe, 48), a03);
-    pv += rowV;
-    pe += rowE;
-  }
-  v128.store(o0, a00); v128.store(o0, a01, 16); v128.store(o0, a02, 32); v128.store(o0, a03, 48);
 }
 
 /**
