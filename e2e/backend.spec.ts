@@ -17,6 +17,38 @@ test.describe('backend panel tells the truth', () => {
     await expect(page.getByTestId('env-wasm')).toHaveText(`SIMD on, ${env?.wasm?.threads} thread(s)`);
   });
 
+  test('wasm served without COOP/COEP: one thread, and our SIMD kernels still run, on the unshared heap', async ({
+    page,
+  }) => {
+    test.setTimeout(120_000);
+    // As a static host that sends no isolation headers would serve it: no SharedArrayBuffer, so tfjs-wasm loads
+    // its single-threaded build, whose memory is not shared (our kernels' other binary, kernels-binary.ts).
+    await page.route('**/*', async (route) => {
+      const response = await route.fetch();
+      const headers = { ...response.headers() };
+      delete headers['cross-origin-opener-policy'];
+      delete headers['cross-origin-embedder-policy'];
+      await route.fulfill({ response, headers });
+    });
+    await openApp(page, 'backend=wasm&demo=off');
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+    await expect(page.getByTestId('env-backend')).toHaveText('wasm');
+    await expect(page.getByTestId('env-coi')).toHaveText('no');
+    await expect(page.getByTestId('env-wasm')).toHaveText('SIMD on, 1 thread(s) (threads unsupported)');
+    await expect(page.getByTestId('env-own-kernels')).toHaveText('1 thread(s)');
+    const c = { n: 3, h: 7, w: 10, cin: 16, cout: 32 };
+    const got = await page.evaluate(
+      async (cs) => [
+        ...(await window.protobench.compute.winogradCheck(cs)),
+        ...(await window.protobench.compute.filterGradCheck(cs)),
+        ...(await window.protobench.compute.filterGradCheck([{ ...cs[0]!, cin: 3 }])),
+      ],
+      [c],
+    );
+    expect(got).toHaveLength(3);
+    for (const [k, d] of got.entries()) expect(d, `check ${k}`).toBeLessThan(1e-5);
+  });
+
   test('cpu: no adapter, not a GPU fallback', async ({ page }) => {
     await openApp(page, 'backend=cpu&demo=off');
     await expect(page.getByTestId('env-backend')).toHaveText('cpu');
