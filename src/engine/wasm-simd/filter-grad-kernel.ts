@@ -28,7 +28,7 @@ function filterGradWasm(args: {
   const xo = backend.getMemoryOffset(x.dataId);
   const dyo = backend.getMemoryOffset(dy.dataId);
   if (args.attrs.winograd && winogradTakes(CI, CO)) {
-    winogradFilterGrad(backend, k, [xo, dyo, outOffset], [B, H, W, CI, CO]);
+    winogradFilterGrad(backend, k, { x: xo, dy: dyo, out: outOffset }, [B, H, W, CI, CO]);
     return out;
   }
   // After makeOutput: allocation may have grown the heap, detaching older views.
@@ -47,14 +47,14 @@ const BLOCK_FLOATS = 64 * 1024;
 function winogradFilterGrad(
   backend: BackendWasm,
   k: SimdKernels,
-  [xo, dyo, outOffset]: number[],
-  [B, H, W, CI, CO]: number[],
+  at: { x: number; dy: number; out: number },
+  [B, H, W, CI, CO]: [number, number, number, number, number],
 ): void {
-  const groups = (CO as number) / 16;
+  const groups = CO / 16;
   const parts = partsFor(k, groups);
   const cp = 16 * Math.ceil(groups / parts);
-  const BT = Math.max(1, Math.floor(BLOCK_FLOATS / (16 * ((CI as number) + cp))));
-  const perPart = 4 * 16 * (BT * ((CI as number) + cp) + (CI as number) * cp);
+  const BT = Math.max(1, Math.floor(BLOCK_FLOATS / (16 * (CI + cp))));
+  const perPart = 4 * 16 * (BT * (CI + cp) + CI * cp);
   const raw = backend.wasm._malloc(parts * perPart + 16) >>> 0;
   try {
     const s0 = (raw + 15) & ~15;
@@ -62,7 +62,7 @@ function winogradFilterGrad(
       k,
       'winogradFilterGrad3x3',
       groups,
-      (g0, g1, p) => [xo, dyo, outOffset, s0 + p * perPart, B, H, W, CI, CO, BT, 16 * g0, 16 * g1] as number[],
+      (g0, g1, p) => [at.x, at.dy, at.out, s0 + p * perPart, B, H, W, CI, CO, BT, 16 * g0, 16 * g1],
       parts,
     );
   } finally {

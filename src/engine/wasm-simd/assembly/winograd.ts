@@ -106,8 +106,8 @@ function inputTile(x: usize, V: usize, t: i32, b: i32, H: i32, W: i32, CI: i32, 
   const c0 = x0 >= 0, c2 = x0 + 2 < W, c3 = x0 + 3 < W;
   const px = <usize>CI << 2;
   const prow = <usize>(W * CI) << 2;
-  // Address of d[0][0]; never dereferenced where out of bounds.
-  const base = x + <usize>(((n * H + y0) * W + x0) * CI * 4);
+  // Address of d[0][0] (before x for the first tile: modular arithmetic); never dereferenced out of bounds.
+  const base = x + (<usize>(((n * H + y0) * W + x0) * CI) << 2);
   const plane = <usize>(BT * CI) << 2;
   const out = V + (<usize>(b * CI) << 2);
   for (let ci = 0; ci < CI; ci += 4) {
