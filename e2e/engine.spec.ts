@@ -275,7 +275,7 @@ test.describe('few-shot engine', () => {
       { n: 10, h: 42, w: 42, cin: 64, cout: 64 },
       // Winograd: odd rows and even columns (clipped gradient tiles, padded input columns); 3 groups split 1 + 2.
       { n: 3, h: 7, w: 10, cin: 16, cout: 48 },
-      // Winograd on 1x1 images: one tile, three of its four gradients outside; 20 input channels (3 + 3 ... + 2).
+      // Winograd on 1x1 images: one tile, three of its four gradients outside; 20 input channels (6 + 6 + 6 + 2).
       { n: 2, h: 1, w: 1, cin: 20, cout: 32 },
     ];
     const got = await filterGradCheck(page, cases);
@@ -296,9 +296,9 @@ test.describe('few-shot engine', () => {
       { n: 1, h: 1, w: 1, cin: 4, cout: 32 },
       // One column, two rows; 20 input channels (5 groups of 4), 48 output channels (3 register tiles).
       { n: 5, h: 2, w: 1, cin: 20, cout: 48 },
-      // 441 tiles split 220 + 221: blocks of 30, remainders of 10 and 11 (products of 3 tiles and of 1).
+      // 441 tiles split 220 + 221: blocks of 30, remainders of 10 and 11 (products of 6 tiles and of 1).
       { n: 1, h: 42, w: 41, cin: 64, cout: 64 },
-      // Wide channels: blocks of 3 tiles, remainders of 1 (training keeps such layers on XNNPACK: winogradTakes).
+      // Wide channels: blocks of 6 tiles, 9 per thread (training keeps such layers on XNNPACK: winogradTakes).
       { n: 2, h: 5, w: 5, cin: 320, cout: 640 },
     ];
     // The embedder's fused form: bias, ReLU and the 2x2 max-pool on each tile; the conv output is never written.

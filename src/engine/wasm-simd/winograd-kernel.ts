@@ -37,7 +37,7 @@ function winogradWasm(args: {
   // Pooled: one tile per 2x2 window (floor); else ceil(H/2) x ceil(W/2) tiles, the last ones clipped.
   const [TH, TW] = pool ? [H >> 1, W >> 1] : [Math.ceil(H / 2), Math.ceil(W / 2)];
   const tiles = N * TH * TW;
-  const BT = Math.max(3, 3 * Math.floor(BLOCK_FLOATS / (16 * (CI + CO)) / 3));
+  const BT = Math.max(6, 6 * Math.floor(BLOCK_FLOATS / (16 * (CI + CO)) / 6));
   const parts = partsFor(k, tiles);
   const perPart = 16 * BT * (CI + CO) * 4;
   const uBytes = 16 * CI * CO * 4;

@@ -1,4 +1,4 @@
-import { acc1x16, acc3x16 } from './tile';
+import { acc1x8, acc6x8 } from './tile';
 
 // A 3x3 'same' convolution (stride 1, zero padding 1), NHWC, by Winograd F(2x2, 3x3) (Lavin & Gray 2016):
 // each 2x2 output tile is A^T [(G g G^T) . (B^T d B)] A over its 4x4 input patch d, 16 multiplies per tile and
@@ -80,10 +80,10 @@ export function winogradConv3x3(
       const vp = V + (<usize>(p * BT * CI) << 2);
       const up = u + (<usize>(p * CI * CO) << 2);
       const mp = M + (<usize>(p * BT * CO) << 2);
-      for (let g = 0; g < CO; g += 16) {
+      for (let g = 0; g < CO; g += 8) {
         let b = 0;
-        for (; b + 3 <= nb; b += 3) gemm3x16(vp, up, mp, b, g, CI, CO);
-        for (; b < nb; b++) gemm1x16(vp, up, mp, b, g, CI, CO);
+        for (; b + 6 <= nb; b += 6) gemm6x8(vp, up, mp, b, g, CI, CO);
+        for (; b < nb; b++) gemm1x8(vp, up, mp, b, g, CI, CO);
       }
     }
     for (let b = 0; b < nb; b++) outputTile(y, M, bias, t + b, b, H, W, CO, BT, pool);
@@ -190,51 +190,57 @@ function outputTile(y: usize, M: usize, bias: usize, t: i32, b: i32, H: i32, W: 
   }
 }
 
-/** M[p][b..b+2][g..g+15] = V[p][b..b+2][:] U[p][:][g..g+15]: 12 f32x4 accumulators, one pass over CI. */
+/**
+ * M[p][b..b+5][g..g+7] = V[p][b..b+5][:] U[p][:][g..g+7], one pass over CI: 12 f32x4 accumulators, 2 filter
+ * loads and a broadcast: 15 of x86's 16 vector registers (a 3 x 16 tile needs 17; it ran 1.5x slower).
+ */
 // @ts-ignore: decorator
 @inline
-function gemm3x16(vp: usize, up: usize, mp: usize, b: i32, g: i32, CI: i32, CO: i32): void {
+function gemm6x8(vp: usize, up: usize, mp: usize, b: i32, g: i32, CI: i32, CO: i32): void {
   const rowV = <usize>CI << 2;
   const rowU = <usize>CO << 2;
-  let a00 = f32x4.splat(0), a01 = a00, a02 = a00, a03 = a00;
-  let a10 = a00, a11 = a00, a12 = a00, a13 = a00;
-  let a20 = a00, a21 = a00, a22 = a00, a23 = a00;
+  let a00 = f32x4.splat(0), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00;
+  let a30 = a00, a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00;
   let pv = vp + (<usize>(b * CI) << 2);
   let pu = up + (<usize>g << 2);
   const end = pv + rowV;
   for (; pv < end; pv += 4) {
-    const d0 = v128.load(pu), d1 = v128.load(pu, 16), d2 = v128.load(pu, 32), d3 = v128.load(pu, 48);
+    const d0 = v128.load(pu), d1 = v128.load(pu, 16);
     let s = v128.load32_splat(pv);
     a00 = f32x4.relaxed_madd(s, d0, a00);
     a01 = f32x4.relaxed_madd(s, d1, a01);
-    a02 = f32x4.relaxed_madd(s, d2, a02);
-    a03 = f32x4.relaxed_madd(s, d3, a03);
     s = v128.load32_splat(pv + rowV);
     a10 = f32x4.relaxed_madd(s, d0, a10);
     a11 = f32x4.relaxed_madd(s, d1, a11);
-    a12 = f32x4.relaxed_madd(s, d2, a12);
-    a13 = f32x4.relaxed_madd(s, d3, a13);
     s = v128.load32_splat(pv + 2 * rowV);
     a20 = f32x4.relaxed_madd(s, d0, a20);
     a21 = f32x4.relaxed_madd(s, d1, a21);
-    a22 = f32x4.relaxed_madd(s, d2, a22);
-    a23 = f32x4.relaxed_madd(s, d3, a23);
+    s = v128.load32_splat(pv + 3 * rowV);
+    a30 = f32x4.relaxed_madd(s, d0, a30);
+    a31 = f32x4.relaxed_madd(s, d1, a31);
+    s = v128.load32_splat(pv + 4 * rowV);
+    a40 = f32x4.relaxed_madd(s, d0, a40);
+    a41 = f32x4.relaxed_madd(s, d1, a41);
+    s = v128.load32_splat(pv + 5 * rowV);
+    a50 = f32x4.relaxed_madd(s, d0, a50);
+    a51 = f32x4.relaxed_madd(s, d1, a51);
     pu += rowU;
   }
-  const o0 = mp + (<usize>(b * CO + g) << 2);
-  const o1 = o0 + rowU;
-  const o2 = o1 + rowU;
-  v128.store(o0, a00); v128.store(o0, a01, 16); v128.store(o0, a02, 32); v128.store(o0, a03, 48);
-  v128.store(o1, a10); v128.store(o1, a11, 16); v128.store(o1, a12, 32); v128.store(o1, a13, 48);
-  v128.store(o2, a20); v128.store(o2, a21, 16); v128.store(o2, a22, 32); v128.store(o2, a23, 48);
+  let o = mp + (<usize>(b * CO + g) << 2);
+  v128.store(o, a00); v128.store(o, a01, 16); o += rowU;
+  v128.store(o, a10); v128.store(o, a11, 16); o += rowU;
+  v128.store(o, a20); v128.store(o, a21, 16); o += rowU;
+  v128.store(o, a30); v128.store(o, a31, 16); o += rowU;
+  v128.store(o, a40); v128.store(o, a41, 16); o += rowU;
+  v128.store(o, a50); v128.store(o, a51, 16);
 }
 
 /** The same for one tile (a block's remainder). */
 // @ts-ignore: decorator
 @inline
-function gemm1x16(vp: usize, up: usize, mp: usize, b: i32, g: i32, CI: i32, CO: i32): void {
+function gemm1x8(vp: usize, up: usize, mp: usize, b: i32, g: i32, CI: i32, CO: i32): void {
   const rowU = <usize>CO << 2;
-  let a00 = f32x4.splat(0), a01 = a00, a02 = a00, a03 = a00;
+  let a00 = f32x4.splat(0), a01 = a00;
   let pv = vp + (<usize>(b * CI) << 2);
   let pu = up + (<usize>g << 2);
   const end = pv + (<usize>CI << 2);
@@ -242,12 +248,10 @@ function gemm1x16(vp: usize, up: usize, mp: usize, b: i32, g: i32, CI: i32, CO: 
     const s = v128.load32_splat(pv);
     a00 = f32x4.relaxed_madd(s, v128.load(pu), a00);
     a01 = f32x4.relaxed_madd(s, v128.load(pu, 16), a01);
-    a02 = f32x4.relaxed_madd(s, v128.load(pu, 32), a02);
-    a03 = f32x4.relaxed_madd(s, v128.load(pu, 48), a03);
     pu += rowU;
   }
   const o0 = mp + (<usize>(b * CO + g) << 2);
-  v128.store(o0, a00); v128.store(o0, a01, 16); v128.store(o0, a02, 32); v128.store(o0, a03, 48);
+  v128.store(o0, a00); v128.store(o0, a01, 16);
 }
 
 // The weight gradient by the dual algorithm, F(3x3, 2x2): over a 4x4 input patch d and the 2x2 output
@@ -291,16 +295,16 @@ export function winogradFilterGrad3x3(
       const vp = V + (<usize>(p * BT * CI) << 2);
       const ep = E + (<usize>(p * BT * CP) << 2);
       const sp = S + (<usize>(p * CI * CP) << 2);
-      // S[p][ci..ci+2][g..g+15] += sum over the block's tiles b of V[p][b][ci..ci+2] (x) E[p][b][g..g+15].
+      // S[p][ci..ci+5][g..g+7] += sum over the block's tiles b of V[p][b][ci..ci+5] (x) E[p][b][g..g+7].
       const rowV = <usize>CI << 2;
       const rowE = <usize>CP << 2;
       let ci = 0;
-      for (; ci + 3 <= CI; ci += 3)
-        for (let g = 0; g < CP; g += 16)
-          acc3x16(vp + (<usize>ci << 2), rowV, ep + (<usize>g << 2), rowE, nb, sp + (<usize>(ci * CP + g) << 2), rowE);
+      for (; ci + 6 <= CI; ci += 6)
+        for (let g = 0; g < CP; g += 8)
+          acc6x8(vp + (<usize>ci << 2), rowV, ep + (<usize>g << 2), rowE, nb, sp + (<usize>(ci * CP + g) << 2), rowE);
       for (; ci < CI; ci++)
-        for (let g = 0; g < CP; g += 16)
-          acc1x16(vp + (<usize>ci << 2), rowV, ep + (<usize>g << 2), rowE, nb, sp + (<usize>(ci * CP + g) << 2));
+        for (let g = 0; g < CP; g += 8)
+          acc1x8(vp + (<usize>ci << 2), rowV, ep + (<usize>g << 2), rowE, nb, sp + (<usize>(ci * CP + g) << 2));
     }
   }
   filterOutput(S, out, CI, CO, co0, CP);
