@@ -7,7 +7,7 @@ import { conv3x3FilterGrad, filterGradSupports } from './conv-filter-grad-webgpu
  * A stride-1 'same' convolution (odd square kernel) whose gradients are themselves forward convolutions.
  * tfjs-wasm registers no Conv2DBackpropFilter kernel, so tf.conv2d cannot be trained there; forward
  * convolutions run on XNNPACK, or for 3x3 filters (winogradTakes) our Winograd F(2x2, 3x3) kernel
- * (wasm-simd/winograd-kernel.ts, 1.5-1.7x XNNPACK's speed: 16 multiplies per 2x2 outputs, not 36).
+ * (wasm-simd/winograd-kernel.ts, 2.4-2.6x XNNPACK's speed: 16 multiplies per 2x2 outputs, not 36).
  * With p = (k - 1) / 2:
  *
  * - dx = conv(dy, W flipped in space with in/out channels swapped, 'same'):  [B, H, W, Cin]

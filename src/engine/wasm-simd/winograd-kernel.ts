@@ -9,10 +9,10 @@ const BLOCK_FLOATS = 64 * 1024;
 
 /**
  * Whether our Winograd kernels take these channel counts: CI % 4 == 0 (the input transform takes 4 channels a
- * time), CO % 16 == 0 (the 3 x 16 register tile), CI >= 16 (a first layer's 3 colour channels give products
- * too short to gain) and CI CO <= 128 x 128: the transformed filter (forward) or sums (dW), 64 CI CO bytes,
- * must stay in L2 across blocks of tiles; wider layers (ResNet-12's later stages) keep XNNPACK and the direct
- * dW kernel.
+ * time), CO % 16 == 0 (dW threads take 16-channel groups; the tiles take 8), CI >= 16 (a first layer's 3 colour
+ * channels give products too short to gain) and CI CO <= 128 x 128: the transformed filter (forward) or sums
+ * (dW), 64 CI CO bytes, must stay in L2 across blocks of tiles; wider layers (ResNet-12's later stages) keep
+ * XNNPACK and the direct dW kernel.
  */
 export function winogradTakes(cin: number, cout: number): boolean {
   return cin % 4 === 0 && cin >= 16 && cout % 16 === 0 && cin * cout <= 128 * 128;
