@@ -11,6 +11,7 @@ import { abSteps } from './ab';
 import { makeCases } from './ops';
 import { DW_VARIANTS } from './variants';
 import { conv3x3WinogradWasm } from '../../src/engine/wasm-simd/winograd-kernel';
+import { bnReluPoolTrainWasm } from '../../src/engine/wasm-simd/bn-pool-kernel';
 
 /**
  * Kernel micro-benchmarks for the wasm training step (not part of the app): per-kernel profile of a
@@ -177,6 +178,39 @@ async function convBench(B: number, S: number, cin: number, cout: number, rounds
   return { shape: [B, S, S, cin, cout], relDiff, out, tensors: tf.memory().numTensors };
 }
 
+/** The fused BatchNorm-pool-ReLU kernels on one conv output [B, S, S, C]: forward and backward kernels alone. */
+async function bnBench(B: number, S: number, C: number, rounds: number): Promise<unknown> {
+  const y = tf.sub(rand([B, S, S, C], 1), 0.3) as tf.Tensor4D;
+  const gamma = tf.ones([C]);
+  const beta = tf.zeros([C]);
+  const dOut = rand([B, S >> 1, S >> 1, C], 2);
+  const attrs = { eps: 1e-5 } as unknown as tf.NamedAttrMap;
+  // Registers both kernels (on first use).
+  tf.dispose(
+    tf.tidy(() =>
+      bnReluPoolTrainWasm(tf.zeros([1, 2, 2, C]), gamma as tf.Tensor1D, beta as tf.Tensor1D, 1e-5, () => {}),
+    ),
+  );
+  const fwd: number[] = [];
+  const bwd: number[] = [];
+  for (let r = 0; r <= rounds; r++) {
+    let t0 = performance.now();
+    const [out, pooled, mean, variance] = tf
+      .engine()
+      .runKernel('PBBnPoolReluWasm', { y, gamma, beta }, attrs) as tf.Tensor[];
+    await out!.data();
+    if (r > 0) fwd.push(performance.now() - t0);
+    t0 = performance.now();
+    const inputs = { y, pooled: pooled!, dOut, gamma, beta, mean: mean!, variance: variance! };
+    const grads = tf.engine().runKernel('PBBnPoolReluGradWasm', inputs, attrs) as tf.Tensor[];
+    await grads[0]!.data();
+    if (r > 0) bwd.push(performance.now() - t0);
+    tf.dispose([out!, pooled!, mean!, variance!, ...grads]);
+  }
+  tf.dispose([y, gamma, beta, dOut]);
+  return { shape: [B, S, S, C], forwardMs: median(fwd), backwardMs: median(bwd), tensors: tf.memory().numTensors };
+}
+
 /** Time an arbitrary op list on fixed inputs: forward conv, dx conv, etc. */
 async function opBench(B: number, S: number, cin: number, cout: number, rounds: number): Promise<unknown> {
   const x = rand([B, S, S, cin], 1) as tf.Tensor4D;
@@ -258,6 +292,6 @@ async function opsBench(B: number, S: number, C: number, rounds: number, only?: 
   };
 }
 
-const api = { init, profileStep, dwBench, convBench, opBench, profileDw, opsBench, abSteps };
+const api = { init, profileStep, dwBench, convBench, bnBench, opBench, profileDw, opsBench, abSteps };
 export type MicroApi = typeof api;
 Comlink.expose(api);
