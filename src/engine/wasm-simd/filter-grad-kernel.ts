@@ -1,7 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { winogradTakes } from './winograd-kernel';
-import { partsFor, runByChannelGroups, runByParts, simdKernels, simdKernelsReady, type SimdKernels } from './instance';
+import { BLOCK_FLOATS, winogradTakes } from './winograd-kernel';
+import {
+  partsFor,
+  runByChannelGroups,
+  runByParts,
+  simdKernels,
+  simdKernelsReady,
+  withHeapScratch,
+  type SimdKernels,
+} from './instance';
 
 export const FILTER_GRAD_WASM = 'PBFilterGrad3x3Wasm';
 
@@ -37,9 +45,6 @@ function filterGradWasm(args: {
   return out;
 }
 
-/** Scratch per thread for the Winograd dW, in floats: V [16, BT, CI] and E [16, BT, CO part] within L2. */
-const BLOCK_FLOATS = 64 * 1024;
-
 /**
  * dW by Winograd F(3x3, 2x2) (assembly/winograd.ts: 16 multiplies per tile and channel pair, not 36), the
  * output channels split into whole 16-channel groups per thread, each with its own scratch.
@@ -55,19 +60,15 @@ function winogradFilterGrad(
   const cp = 16 * Math.ceil(groups / parts);
   const BT = Math.max(1, Math.floor(BLOCK_FLOATS / (16 * (CI + cp))));
   const perPart = 4 * 16 * (BT * (CI + cp) + CI * cp);
-  const raw = backend.wasm._malloc(parts * perPart + 16) >>> 0;
-  try {
-    const s0 = (raw + 15) & ~15;
+  withHeapScratch(backend, parts * perPart, (s0) =>
     runByParts(
       k,
       'winogradFilterGrad3x3',
       groups,
       (g0, g1, p) => [at.x, at.dy, at.out, s0 + p * perPart, B, H, W, CI, CO, BT, 16 * g0, 16 * g1],
       parts,
-    );
-  } finally {
-    backend.wasm._free(raw);
-  }
+    ),
+  );
 }
 
 /**

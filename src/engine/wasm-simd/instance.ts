@@ -122,6 +122,16 @@ export function partsFor(k: SimdKernels, units: number): number {
   return Math.max(1, Math.min(units, k.threads.available()));
 }
 
+/** f(at) with `bytes` of tfjs-wasm heap at `at`, 16-byte aligned (v128), freed afterwards even if f throws. */
+export function withHeapScratch<T>(backend: BackendWasm, bytes: number, f: (at: number) => T): T {
+  const raw = backend.wasm._malloc(bytes + 16) >>> 0;
+  try {
+    return f((raw + 15) & ~15);
+  } finally {
+    backend.wasm._free(raw);
+  }
+}
+
 /** What the environment report records of our kernels: the threads they run on, or why they do not run. */
 export type SimdKernelsReport = NonNullable<RunWasm['ownKernels']>;
 

@@ -1,11 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { partsFor, runByParts, simdKernels, simdKernelsReady } from './instance';
+import { partsFor, runByParts, simdKernels, simdKernelsReady, withHeapScratch } from './instance';
 
 export const WINOGRAD_WASM = 'PBConv3x3WinogradWasm';
 
-/** Scratch per thread, in floats: V [16, BT, CI] and M [16, BT, CO] of a block of BT tiles kept within L2. */
-const BLOCK_FLOATS = 64 * 1024;
+/**
+ * Scratch per thread, in floats, for a block of tiles: V [16, BT, CI] and M [16, BT, CO] here, V and E in the
+ * Winograd dW (filter-grad-kernel.ts); BT is chosen so that they stay within L2.
+ */
+export const BLOCK_FLOATS = 64 * 1024;
 
 /**
  * Whether our Winograd kernels take these channel counts: CI % 4 == 0 (the input transform takes 4 channels a
@@ -43,9 +46,7 @@ function winogradWasm(args: {
   const uBytes = 16 * CI * CO * 4;
   const out = backend.makeOutput(pool ? [N, TH, TW, CO] : [N, H, W, CO], 'float32');
   if (tiles === 0) return out;
-  const raw = backend.wasm._malloc(uBytes + parts * perPart + 16) >>> 0;
-  try {
-    const u = (raw + 15) & ~15;
+  withHeapScratch(backend, uBytes + parts * perPart, (u) => {
     const xo = backend.getMemoryOffset(x.dataId);
     const yo = backend.getMemoryOffset(out.dataId);
     const bo = bias ? backend.getMemoryOffset(bias.dataId) : 0;
@@ -59,9 +60,7 @@ function winogradWasm(args: {
       (t0, t1, i) => [xo, u, yo, s0 + i * perPart, H, W, CI, CO, BT, t0, t1, p, bo],
       parts,
     );
-  } finally {
-    backend.wasm._free(raw);
-  }
+  });
   return out;
 }
 
