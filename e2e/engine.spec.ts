@@ -495,8 +495,10 @@ test.describe('few-shot engine', () => {
     );
     expect(train.memory.after).toEqual(train.memory.before);
     expect(train.history).toHaveLength(50);
-    expect(train.validations.map((v) => v.step)).toEqual([25, 50]);
-    expect(train.bestStep).toBe(train.validations.reduce((a, b) => (b.accuracy > a.accuracy ? b : a)).step);
+    // Model selection: the init (step 0) is a candidate; the best val AUROC wins, ties keep the earlier.
+    expect(train.validations.map((v) => v.step)).toEqual([0, 25, 50]);
+    expect(train.bestStep).toBe(train.validations.reduce((a, b) => (b.auroc > a.auroc ? b : a)).step);
+    expect(train.bestValAuroc).toBe(Math.max(...train.validations.map((v) => v.auroc)));
     const evalCell = (encoder: EncoderConfig, withWeights: boolean) =>
       app.evaluate(([req, w]) => window.protobench.compute.evaluateCell(w ? { ...req, weights: w } : req), [
         { ...DERM_TEST, spec: { mode: 'fixed', way: 4, shot: 5, query: 15, seed: 7 }, encoder },

@@ -83,6 +83,7 @@ test.describe('stored trained weights', () => {
       lr: 1e-3,
       valEvery: 0,
       valEpisodes: 20,
+      patience: 0,
       keepBest: true,
     });
     expect(rec?.summary.environment?.backend).toBe('wasm');
@@ -121,6 +122,7 @@ test.describe('stored trained weights', () => {
       ['seed', { ...TRAIN, seed: 2 }],
       ['steps', { ...TRAIN, steps: 4 }],
       ['lr', { ...TRAIN, lr: 2e-3 }],
+      ['patience', { ...TRAIN, patience: 2 }],
       ['resolution', { ...TRAIN, encoder: { ...TRAIN.encoder, inputSize: 32 } }],
     ];
     const keys = new Set([first.key]);
@@ -131,12 +133,12 @@ test.describe('stored trained weights', () => {
       expect(keys.has(r.key), what).toBe(false);
       keys.add(r.key);
     }
-    expect(await app.evaluate(() => window.protobench.data.listWeights().then((l) => l.length))).toBe(5);
+    expect(await app.evaluate(() => window.protobench.data.listWeights().then((l) => l.length))).toBe(6);
     // Without `store` nothing is looked up or stored (the engine API as before).
     const plain = await train(app, { ...TRAIN, store: undefined });
     expect(plain.key).toBeUndefined();
     expect(plain.historyLength).toBe(3);
-    expect(await app.evaluate(() => window.protobench.data.listWeights().then((l) => l.length))).toBe(5);
+    expect(await app.evaluate(() => window.protobench.data.listWeights().then((l) => l.length))).toBe(6);
   });
 
   test('deleting a dataset deletes the weights trained on it; replacing it makes them unreachable and pruned', async ({

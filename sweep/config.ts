@@ -211,7 +211,7 @@ const PROBE: RunConfig = {
   query: 10,
   episodes: 10,
   evalSplit: 'test',
-  training: { steps: 0, way: 5, shot: 1, query: 5, lr: 0.001, valEvery: 0 },
+  training: { steps: 0, way: 5, shot: 1, query: 5, lr: 0.001, valEvery: 0, patience: 5, seeds: 1 },
   seed: 0,
   backend: 'wasm',
 };

@@ -26,8 +26,10 @@ import type { EncoderConfig } from './fewshot/encoders/types';
  *    (other summation orders).
  * 4: on wasm, 3x3 weight gradients from wasm-simd/ (another summation order).
  * 5: on wasm, 3x3 convolutions and their gradients by Winograd F(2x2, 3x3) and F(3x3, 2x2) (wasm-simd/).
+ * 6: model selection on val AUROC with the initialisation as a candidate, early stopping (`patience`);
+ *    episodes from src/core/training/plan.ts; the init seed is the encoder's (training-seed repeats).
  */
-export const TRAINER_VERSION = 5;
+export const TRAINER_VERSION = 6;
 
 export interface WeightsTrainingConfig {
   steps: number;
@@ -38,6 +40,8 @@ export interface WeightsTrainingConfig {
   /** The resolved value (the trainer's default is max(1, floor(steps / 10))). */
   valEvery: number;
   valEpisodes: number;
+  /** Early stopping's patience in validations (0: none). */
+  patience: number;
   keepBest: boolean;
 }
 
@@ -67,6 +71,7 @@ export interface KeyedTrainRequest {
   seed: number;
   valEvery?: number;
   valEpisodes?: number;
+  patience?: number;
   keepBest?: boolean;
 }
 
@@ -98,6 +103,7 @@ export function weightsKeyInput(
       lr: req.lr,
       valEvery: req.valEvery ?? Math.max(1, Math.floor(req.steps / 10)),
       valEpisodes: req.valEpisodes ?? 20,
+      patience: req.patience ?? 0,
       keepBest: req.keepBest ?? true,
     },
     seed: req.seed,

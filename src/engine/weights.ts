@@ -121,6 +121,8 @@ export async function trainOrReuse(
         weights: hit.weights,
         bestStep: hit.summary.bestStep,
         bestValAccuracy: hit.summary.bestValAccuracy,
+        bestValAuroc: hit.summary.bestValAuroc ?? NaN,
+        stoppedStep: hit.summary.stoppedStep ?? train.steps,
         history: [],
         validations: hit.summary.validations,
         sources: hit.summary.sources,
@@ -147,6 +149,8 @@ export async function trainOrReuse(
       summary: {
         bestStep: r.bestStep,
         bestValAccuracy: r.bestValAccuracy,
+        bestValAuroc: r.bestValAuroc,
+        stoppedStep: r.stoppedStep,
         validations: r.validations,
         sources: r.sources,
         skipped: r.skipped,

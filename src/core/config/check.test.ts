@@ -46,7 +46,20 @@ describe('checkAgainstCatalog', () => {
       'target "bus/case category": medimeta 5-shot 10-query on the test split: 1 of 3 classes dropped, fewer than 15 images (normal: 12 too few)',
       'target "cxr/disease labels": medimeta 1-shot 10-query on the test split: 1 of 2 labels dropped, fewer than 11 images (hernia: 3+/197- too few)',
       'target "cxr/disease labels": medimeta 5-shot 10-query on the test split: 1 of 2 labels dropped, fewer than 15 images (hernia: 3+/197- too few)',
+      'training.steps is 60: below 200 steps meta-training did not measurably change any target on the real-image set (docs/training-protocol.md); the trained rows will likely equal the untrained ones',
     ]);
+  });
+
+  it('flags a training budget too small to show anything, before Run', () => {
+    const warn = (t: Partial<RunConfig['training']>): string[] =>
+      messages(checkAgainstCatalog(base({ training: { ...base().training, ...t } }), small), 'warning').filter((m) =>
+        m.startsWith('training.'),
+      );
+    expect(warn({ steps: 600, valEvery: 100 })).toEqual([]);
+    expect(warn({ steps: 600, valEvery: 0 })[0]).toMatch(/^training.valEvery is 0: no validation, so no model selection/);
+    expect(warn({ steps: 600, valEvery: 400 })[0]).toMatch(/only the initialisation and the last step/);
+    expect(warn({ steps: 150, valEvery: 50 })[0]).toMatch(/^training.steps is 150: below 200 steps/);
+    expect(warn({ steps: 0, valEvery: 0 })[0]).toMatch(/^training.steps is 0: /);
   });
 
   it('skips a target at a K its classes cannot serve, naming the classes and counts', () => {
@@ -137,7 +150,7 @@ describe('checkAgainstCatalog', () => {
       base({
         sources: [{ kind: 'all-except-target' }, { kind: 'dataset', dataset: 'bus' }],
         targets: [{ dataset: 'oct', task: 'disease class' }],
-        training: { steps: 10, way: 5, shot: 60, query: 50, lr: 0.001, valEvery: 5 },
+        training: { steps: 10, way: 5, shot: 60, query: 50, lr: 0.001, valEvery: 5, patience: 5, seeds: 1 },
       }),
       small,
     );
@@ -148,7 +161,7 @@ describe('checkAgainstCatalog', () => {
     expect(messages(r, 'skip')).toEqual([
       'source "dataset:bus" for target "oct/disease class": no source task can train with 5-way 60-shot 50-query episodes',
     ]);
-    expect(messages(r, 'warning')[0]).toMatch(
+    expect(messages(r, 'warning')[1]).toMatch(
       /^source task "bus\/case category" will be skipped by training: needs 2 classes with >= 110 train images/,
     );
     expect(

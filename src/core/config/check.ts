@@ -75,6 +75,33 @@ function trainable(task: CatalogTask, config: RunConfig): string | undefined {
   return f.runnable ? undefined : `needs 2 classes with >= ${need} train images: ${f.message ?? ''}`;
 }
 
+/**
+ * Fewest training steps at which meta-training measurably moved the target rows on the real-image set
+ * (docs/training-protocol.md); below it a trained row can only repeat the untrained one.
+ */
+export const MIN_USEFUL_STEPS = 200;
+
+/** A training budget that cannot show anything, or undefined (see MIN_USEFUL_STEPS). */
+export function budgetWarning(t: RunConfig['training']): { path: string; message: string } | undefined {
+  if (t.valEvery === 0)
+    return {
+      path: 'training.valEvery',
+      message:
+        'training.valEvery is 0: no validation, so no model selection: the last step is kept even where it is worse than the initialisation',
+    };
+  if (t.steps < MIN_USEFUL_STEPS)
+    return {
+      path: 'training.steps',
+      message: `training.steps is ${t.steps}: below ${MIN_USEFUL_STEPS} steps meta-training did not measurably change any target on the real-image set (docs/training-protocol.md); the trained rows will likely equal the untrained ones`,
+    };
+  if (t.steps / t.valEvery < 2)
+    return {
+      path: 'training.valEvery',
+      message: `training.valEvery is ${t.valEvery} of ${t.steps} steps: model selection sees only the initialisation and the last step`,
+    };
+  return undefined;
+}
+
 export function checkAgainstCatalog(config: RunConfig, catalog: Catalog): CatalogCheck {
   const issues: ConfigIssue[] = [];
   const ks = cellKs(config);
@@ -171,6 +198,10 @@ export function checkAgainstCatalog(config: RunConfig, catalog: Catalog): Catalo
       path: 'training.steps',
       message: `training.steps is 0: the ${trainedRows.length} trained row(s) run at the seeded initial weights, like the untrained baseline`,
     });
+  }
+  if (trainedRows.length > 0 && config.training.steps > 0) {
+    const b = budgetWarning(config.training);
+    if (b) issues.push({ severity: 'warning', path: b.path, message: b.message });
   }
 
   // Source tasks that training would skip: warned once each.

@@ -22,7 +22,7 @@ interface Profile {
   allTasks: boolean;
 }
 
-const CPU_TRAINING: TrainingBudget = { steps: 60, way: 5, shot: 1, query: 5, lr: 0.001, valEvery: 30 };
+const CPU_TRAINING: TrainingBudget = { steps: 60, way: 5, shot: 1, query: 5, lr: 0.001, valEvery: 30, patience: 5, seeds: 1 };
 
 export const BACKEND_PROFILES: Readonly<Record<BackendChoice, Profile>> = {
   auto: { resolution: 84, shots: [1, 5], episodes: 100, training: CPU_TRAINING, allTasks: false },
@@ -31,21 +31,21 @@ export const BACKEND_PROFILES: Readonly<Record<BackendChoice, Profile>> = {
     resolution: 84,
     shots: [1, 5],
     episodes: 50,
-    training: { steps: 20, way: 5, shot: 1, query: 5, lr: 0.001, valEvery: 10 },
+    training: { steps: 20, way: 5, shot: 1, query: 5, lr: 0.001, valEvery: 10, patience: 5, seeds: 1 },
     allTasks: false,
   },
   webgl: {
     resolution: 112,
     shots: [1, 5, 10],
     episodes: 100,
-    training: { steps: 300, way: 5, shot: 5, query: 10, lr: 0.001, valEvery: 100 },
+    training: { steps: 300, way: 5, shot: 5, query: 10, lr: 0.001, valEvery: 100, patience: 5, seeds: 1 },
     allTasks: true,
   },
   webgpu: {
     resolution: 224,
     shots: [1, 5, 10],
     episodes: 100,
-    training: { steps: 1000, way: 5, shot: 5, query: 10, lr: 0.001, valEvery: 200 },
+    training: { steps: 1000, way: 5, shot: 5, query: 10, lr: 0.001, valEvery: 200, patience: 5, seeds: 1 },
     allTasks: true,
   },
 };

@@ -18,6 +18,8 @@ export { feasibility, type Feasibility, type CountedClass, type ProtocolAt } fro
 export { sourceDatasetsFor, leftOutFor, type SourceSet, type SourceSetResult } from './source-sets';
 export {
   checkAgainstCatalog,
+  budgetWarning,
+  MIN_USEFUL_STEPS,
   type CatalogCheck,
   type ConfigIssue,
   type IssueSeverity,
@@ -25,4 +27,4 @@ export {
 } from './check';
 export { configToQuery, configFromQuery, QUERY_VERSION, MAX_QUERY_LENGTH } from './query';
 export { configHash, canonicalJSON, fnv1a64 } from './hash';
-export { cellKs, episodeSpecFor, effectiveConfig } from './spec';
+export { cellKs, episodeSpecFor, effectiveConfig, ciKindOf } from './spec';

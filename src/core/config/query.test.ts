@@ -22,7 +22,7 @@ const tricky = (): RunConfig => ({
   mode: 'fixed',
   way: 3,
   shots: [10, 1, 5],
-  training: { steps: 12345, way: 7, shot: 2, query: 9, lr: 1e-7, valEvery: 0 },
+  training: { steps: 12345, way: 7, shot: 2, query: 9, lr: 1e-7, valEvery: 0, patience: 3, seeds: 4 },
   seed: 4294967295,
 });
 
@@ -43,7 +43,7 @@ describe('configToQuery / configFromQuery', () => {
     expect(configToQuery(defaultConfig('wasm', smallCatalog()))).toBe(
       'v=1&src=all-except-target&src=untrained&src=pixels&t=bus%2Fcase+category&t=oct%2Fdisease+class' +
         '&t=cxr%2Fdisease+labels&t=pneumonia%2Fpneumonia+presence&enc=conv4&res=84&mode=medimeta&n=5&k=1%2C5&q=10' +
-        '&ep=100&split=test&steps=60&tway=5&tshot=1&tq=5&lr=0.001&val=30&seed=0&backend=wasm',
+        '&ep=100&split=test&steps=60&tway=5&tshot=1&tq=5&lr=0.001&val=30&pat=5&tseeds=1&seed=0&backend=wasm',
     );
   });
 

@@ -3,13 +3,14 @@
  *
  *   v=1&src=all-except-target&src=untrained&src=pixels&t=bus/malignancy&t=oct/disease+class
  *   &enc=conv4&res=84&mode=medimeta&n=5&k=1,5,10&q=10&ep=100&split=test
- *   &steps=60&tway=5&tshot=1&tq=5&lr=0.001&val=30&seed=0&backend=wasm
+ *   &steps=60&tway=5&tshot=1&tq=5&lr=0.001&val=30&pat=5&tseeds=1&seed=0&backend=wasm
  *
  * - `src` (repeated, in row order): source keys (`task:<dataset>/<task>`, `dataset:<id>`, `domain:<name>`,
  *   `all-except-target`, `untrained`, `pixels`); `t` (repeated): `<dataset>/<task>`. Dataset ids hold no
  *   "/", so no escaping beyond the URL's own is needed.
  * - `n` = way, `k` = the K list (comma-separated), `q` = query, `ep` = episodes; `steps`, `tway`, `tshot`,
- *   `tq`, `lr`, `val` = the training budget; `v` = this format's version (1).
+ *   `tq`, `lr`, `val`, `pat` (patience), `tseeds` (training repeats) = the training budget (`pat` and
+ *   `tseeds` may be absent: links made before them mean 5 and 1); `v` = this format's version (1).
  *
  * `configFromQuery(configToQuery(c))` gives back `c` exactly (numbers through String/Number, strings
  * through URLSearchParams; the validator refuses strings that would not survive, e.g. lone surrogates).
@@ -45,6 +46,8 @@ const PARAM_OF: readonly [string, string][] = [
   ['training.query', 'tq'],
   ['training.lr', 'lr'],
   ['training.valEvery', 'val'],
+  ['training.patience', 'pat'],
+  ['training.seeds', 'tseeds'],
   ['seed', 'seed'],
   ['backend', 'backend'],
 ];
@@ -71,6 +74,8 @@ export function configToQuery(c: RunConfig): string {
   q.append('tq', String(c.training.query));
   q.append('lr', String(c.training.lr));
   q.append('val', String(c.training.valEvery));
+  q.append('pat', String(c.training.patience));
+  q.append('tseeds', String(c.training.seeds));
   q.append('seed', String(c.seed));
   q.append('backend', c.backend);
   return q.toString();
@@ -172,6 +177,9 @@ export function configFromQuery(query: string, base?: RunConfig): ConfigValidati
   const lr = one('lr');
   set(training, 'lr', 'lr', lr === undefined ? undefined : DECIMAL.test(lr) ? Number(lr) : lr);
   set(training, 'valEvery', 'val', int('val'));
+  // Optional even without a base (links made before they existed): the validator fills the defaults.
+  if (values.has('pat')) training.patience = int('pat');
+  if (values.has('tseeds')) training.seeds = int('tseeds');
   set(draft, 'seed', 'seed', int('seed'));
   set(draft, 'backend', 'backend', one('backend'));
 

@@ -1,7 +1,17 @@
 /** From a config to what the engine runs: the K values of the matrix and the episode spec of each. */
 
 import type { EpisodeSpec } from '../sampling/types';
+import { parseSourceKey } from './keys';
 import type { RunConfig } from './types';
+
+/**
+ * Which CI a row's cells carry: with training repeats (`training.seeds` > 1) the trained and untrained
+ * rows average over repeats and their CI includes the training spread; pixels, and every row of a run
+ * without repeats, have the episode CI (src/core/stats/repeats.ts).
+ */
+export function ciKindOf(config: Pick<RunConfig, 'training'>, source: string): 'episodes' | 'episodes+training' {
+  return config.training.seeds > 1 && parseSourceKey(source)?.kind !== 'pixels' ? 'episodes+training' : 'episodes';
+}
 
 /**
  * The K of each matrix: `shots` for fixed and medimeta; [0] for variable (one matrix, K varies per

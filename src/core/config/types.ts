@@ -71,9 +71,20 @@ export interface TrainingBudget {
   query: number;
   /** Adam's learning rate. */
   lr: number;
-  /** Validate every this many steps (0: never). */
+  /** Validate at step 0 and every this many steps (0: never; then the last step's weights are kept). */
   valEvery: number;
+  /** Stop after this many validations in a row without a better val AUROC (0: never). */
+  patience: number;
+  /**
+   * Repeats of every training (and of the untrained row's init) with seeds `trainingSeeds(seed, seeds)`;
+   * a cell then reports the mean over repeats and a CI that includes their spread (src/core/stats/repeats.ts).
+   */
+  seeds: number;
 }
+
+/** Defaults of the training fields that older URLs, share links and sweep files lack. */
+export const DEFAULT_PATIENCE = 5;
+export const DEFAULT_TRAINING_SEEDS = 1;
 
 export interface RunConfig {
   /** Rows, in display order; no two with the same `sourceKey`. */
@@ -109,6 +120,7 @@ export const CONFIG_LIMITS = {
   maxWay: 50,
   maxEpisodes: 10_000,
   maxSteps: 1_000_000,
+  maxTrainingSeeds: 20,
   maxLr: 1,
   maxSeed: 0xffffffff,
   datasetIdLength: 64,

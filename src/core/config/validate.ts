@@ -9,6 +9,8 @@ import { sourceKey, targetKey } from './keys';
 import {
   BACKEND_CHOICES,
   CONFIG_LIMITS as L,
+  DEFAULT_PATIENCE,
+  DEFAULT_TRAINING_SEEDS,
   ENCODER_CHOICES,
   EVAL_SPLITS,
   RESOLUTIONS,
@@ -40,6 +42,8 @@ const CONFIG_KEYS = [
 ] as const;
 
 const TRAINING_KEYS = ['steps', 'way', 'shot', 'query', 'lr', 'valEvery'] as const;
+/** Absent in configs written before they existed: filled with their defaults. */
+const TRAINING_OPTIONAL = ['patience', 'seeds'] as const;
 
 /** Dataset ids: no "/" (it separates dataset and task in keys). */
 export function checkDatasetId(c: Checker, v: unknown, path: string): string | undefined {
@@ -93,7 +97,7 @@ export function checkSource(c: Checker, v: unknown, path: string): SourceSpec | 
 
 /** A training budget at `path` (shared with the sweep config, whose `training` is the same object). */
 export function checkTraining(c: Checker, v: unknown, path: string): TrainingBudget | undefined {
-  const o = c.object(v, path, TRAINING_KEYS);
+  const o = c.object(v, path, TRAINING_KEYS, TRAINING_OPTIONAL);
   if (!o) return undefined;
   const p = (k: string): string => joinPath(path, k);
   const steps = c.int(o.steps, p('steps'), 0, L.maxSteps);
@@ -105,16 +109,20 @@ export function checkTraining(c: Checker, v: unknown, path: string): TrainingBud
   if (valEvery !== undefined && steps !== undefined && valEvery > steps) {
     valEvery = c.fail(p('valEvery'), `0 (never) or an integer in [1, steps = ${steps}]`, valEvery);
   }
+  const patience = o.patience === undefined ? DEFAULT_PATIENCE : c.int(o.patience, p('patience'), 0, L.maxSteps);
+  const seeds = o.seeds === undefined ? DEFAULT_TRAINING_SEEDS : c.int(o.seeds, p('seeds'), 1, L.maxTrainingSeeds);
   if (
     steps === undefined ||
     way === undefined ||
     shot === undefined ||
     query === undefined ||
     lr === undefined ||
-    valEvery === undefined
+    valEvery === undefined ||
+    patience === undefined ||
+    seeds === undefined
   )
     return undefined;
-  return { steps, way, shot, query, lr, valEvery };
+  return { steps, way, shot, query, lr, valEvery, patience, seeds };
 }
 
 /** Items of a list with a key each: duplicates are errors naming both positions. */

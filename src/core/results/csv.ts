@@ -14,8 +14,15 @@
  *   accuracy_mean, accuracy_ci95, accuracy_std, auroc_mean, auroc_ci95, auroc_std: over episodes
  *   chance: chance accuracy
  *   load_ms, compile_ms, warmup_ms, embed_ms, episodes_ms: the cell's timings
+ *   ci_kind: `episodes`, or `episodes+training` when the CI includes the spread of training repeats
+ *   repeats: training repeats combined (1 without); repeat_accuracy_means, repeat_auroc_means: each
+ *   repeat's mean, ';'-separated; chosen_steps: the checkpoint each repeat's training kept (0: the init),
+ *   ';'-separated; source_tasks: the `<dataset>/<task>` it trained on, ';'-separated (trained rows)
+ *
+ * `trainingsToCSV`: the training curves, one row per validation of every training (TRAINING_CSV_COLUMNS).
  */
 
+import type { TrainingRecord } from './training';
 import type { CellResult, RunRecord } from './types';
 
 export const CSV_COLUMNS = [
@@ -44,6 +51,28 @@ export const CSV_COLUMNS = [
   'warmup_ms',
   'embed_ms',
   'episodes_ms',
+  'ci_kind',
+  'repeats',
+  'repeat_accuracy_means',
+  'repeat_auroc_means',
+  'chosen_steps',
+  'source_tasks',
+] as const;
+
+export const TRAINING_CSV_COLUMNS = [
+  'run_id',
+  'source',
+  'training_key',
+  'repeat',
+  'seed',
+  'step',
+  'loss',
+  'val_accuracy',
+  'val_auroc',
+  'chosen',
+  'stopped_step',
+  'weights_key',
+  'source_tasks',
 ] as const;
 
 /** One field, quoted when needed (RFC 4180). */
@@ -53,7 +82,15 @@ export function csvField(v: string | number): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
+/** The trainings behind a cell (by stored-weights key), in repeat order. */
+export function cellTrainings(record: RunRecord, c: CellResult): TrainingRecord[] {
+  const keys = c.repeats ? c.repeats.map((r) => r.weightsKey) : [c.trainedWeights?.key];
+  const all = record.trainings ?? [];
+  return keys.flatMap((k) => all.filter((t) => k !== undefined && t.weightsKey === k).slice(0, 1));
+}
+
 function row(record: RunRecord, c: CellResult): (string | number)[] {
+  const trainings = cellTrainings(record, c);
   return [
     record.id,
     record.createdAt,
@@ -80,11 +117,44 @@ function row(record: RunRecord, c: CellResult): (string | number)[] {
     c.timings.warmupMs,
     c.timings.embedMs,
     c.timings.episodesMs,
+    c.ciKind ?? 'episodes',
+    c.repeats?.length ?? 1,
+    (c.repeats ?? []).map((r) => r.accuracy).join(';'),
+    (c.repeats ?? []).map((r) => r.auroc).join(';'),
+    trainings.map((t) => t.chosen.step).join(';'),
+    trainings[0]?.sourceTasks.join(';') ?? '',
   ];
 }
 
 /** The header and one line per cell, CRLF-terminated. */
 export function recordToCSV(record: RunRecord): string {
   const lines = [CSV_COLUMNS.join(','), ...record.cells.map((c) => row(record, c).map(csvField).join(','))];
+  return lines.map((l) => `${l}\r\n`).join('');
+}
+
+/** Every training's curve: one line per validation, CRLF-terminated, after the header. */
+export function trainingsToCSV(record: RunRecord): string {
+  const lines = [TRAINING_CSV_COLUMNS.join(',')];
+  for (const t of record.trainings ?? [])
+    for (const v of t.curve)
+      lines.push(
+        [
+          record.id,
+          t.source,
+          t.trainingKey,
+          t.repeat,
+          t.seed,
+          v.step,
+          v.loss,
+          v.accuracy,
+          v.auroc,
+          v.step === t.chosen.step ? 1 : 0,
+          t.stoppedStep,
+          t.weightsKey ?? '',
+          t.sourceTasks.join(';'),
+        ]
+          .map(csvField)
+          .join(','),
+      );
   return lines.map((l) => `${l}\r\n`).join('');
 }

@@ -21,7 +21,18 @@ export {
   type MatrixColumn,
   type MatrixGroup,
 } from './matrix';
-export { newRunRecord, withCell, pendingCells, resumable, finishRun, datasetsUsed, emptyTimings } from './record';
-export { recordToCSV, csvField, CSV_COLUMNS } from './csv';
+export {
+  newRunRecord,
+  withCell,
+  withTraining,
+  pendingCells,
+  resumable,
+  finishRun,
+  datasetsUsed,
+  emptyTimings,
+} from './record';
+export { combineRepeats } from './repeats';
+export { checkTrainingRecord, type TrainingRecord } from './training';
+export { recordToCSV, trainingsToCSV, cellTrainings, csvField, CSV_COLUMNS, TRAINING_CSV_COLUMNS } from './csv';
 export { recordToJSON, recordFromJSON, RUN_RECORD_FORMAT, MAX_RECORD_JSON_LENGTH, type RecordParse } from './json';
 export { compareRuns, diffMetric, type RunComparison, type CellComparison, type MetricDiff } from './compare';

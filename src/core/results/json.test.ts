@@ -53,4 +53,39 @@ describe('JSON export of stored-weights references', () => {
     const bad = recordFromJSON(JSON.stringify(doc));
     expect(bad.ok ? [] : bad.errors.map((e) => e.path)).toEqual(['cells[0].trainedWeights.reused']);
   });
+
+  it('round-trips training repeats and training records (curve, chosen checkpoint, source tasks)', () => {
+    const r = smallRecord();
+    r.cells[0] = {
+      ...(r.cells[0] as (typeof r.cells)[number]),
+      ciKind: 'episodes+training',
+      repeats: [
+        { seed: 0, accuracy: 0.5, auroc: 0.6, weightsKey: 'w1-a' },
+        { seed: 77, accuracy: 0.55, auroc: 0.65 },
+      ],
+    };
+    r.trainings = [
+      {
+        trainingKey: 'tk',
+        source: 'all-except-target',
+        repeat: 1,
+        seed: 77,
+        sourceTasks: ['oct/disease class'],
+        skipped: ['cxr/disease labels: multilabel tasks are not used for training'],
+        steps: 30,
+        stoppedStep: 20,
+        chosen: { step: 0, valAccuracy: 0.4, valAuroc: 0.6 },
+        curve: [{ step: 0, loss: NaN, accuracy: 0.4, auroc: 0.6, perTask: [0.4], perTaskAuroc: [NaN] }],
+        weightsKey: 'w1-a',
+        reused: false,
+        trainMs: 12.5,
+      },
+    ];
+    expect(recordFromJSON(recordToJSON(r))).toEqual({ ok: true, record: r });
+    const doc = JSON.parse(recordToJSON(r));
+    doc.trainings[0].chosen.step = -1;
+    doc.cells[0].ciKind = 'vibes';
+    const bad = recordFromJSON(JSON.stringify(doc));
+    expect(bad.ok ? [] : bad.errors.map((e) => e.path)).toEqual(['cells[0].ciKind', 'trainings[0].chosen.step']);
+  });
 });

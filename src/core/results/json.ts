@@ -12,9 +12,12 @@ import { configHash } from '../config/hash';
 import { cellKey } from '../config/keys';
 import { checkConfig, checkDatasetId, checkTarget } from '../config/validate';
 import { checkEnvironment } from './environment';
+import { checkTrainingRecord } from './training';
 import {
   RUN_RECORD_VERSION,
   RUN_STATUSES,
+  CI_KINDS,
+  type CellRepeat,
   type CellResult,
   type CellTimings,
   type MetricSummary,
@@ -97,12 +100,29 @@ function values(c: Checker, v: unknown, path: string): number[] | undefined {
   return arr && c.items(arr, path, (x, q) => num(c, x, q, 0, 1));
 }
 
+function cellRepeats(c: Checker, v: unknown, path: string): CellRepeat[] | undefined {
+  const arr = c.array(v, path, 1, 1000);
+  return (
+    arr &&
+    c.items(arr, path, (x, q): CellRepeat | undefined => {
+      const e = c.object(x, q, ['seed', 'accuracy', 'auroc'], ['weightsKey']);
+      const seed = e && c.int(e.seed, joinPath(q, 'seed'), 0, 0xffffffff);
+      const acc = e && num(c, e.accuracy, joinPath(q, 'accuracy'), 0, 1);
+      const au = e && num(c, e.auroc, joinPath(q, 'auroc'), 0, 1);
+      const key =
+        e?.weightsKey === undefined ? undefined : c.string(e.weightsKey, joinPath(q, 'weightsKey'), { maxLength: 256 });
+      if (seed === undefined || acc === undefined || au === undefined) return undefined;
+      return { seed, accuracy: acc, auroc: au, ...(key !== undefined ? { weightsKey: key } : {}) };
+    })
+  );
+}
+
 function cell(c: Checker, v: unknown, path: string): CellResult | undefined {
   const o = c.object(
     v,
     path,
     ['source', 'target', 'k', 'n', 'q', 'episodes', 'accuracy', 'auroc', 'perClassAccuracy', 'chance', 'timings'],
-    ['perEpisode', 'trainedWeights'],
+    ['perEpisode', 'trainedWeights', 'repeats', 'ciKind'],
   );
   if (!o) return undefined;
   const p = (k: string): string => joinPath(path, k);
@@ -143,6 +163,8 @@ function cell(c: Checker, v: unknown, path: string): CellResult | undefined {
     const reused = w && c.boolean(w.reused, joinPath(p('trainedWeights'), 'reused'));
     if (key !== undefined && reused !== undefined) trainedWeights = { key, reused };
   }
+  const repeats = o.repeats === undefined ? undefined : cellRepeats(c, o.repeats, p('repeats'));
+  const ciKind = o.ciKind === undefined ? undefined : c.oneOf(o.ciKind, p('ciKind'), CI_KINDS);
   if (
     c.errors.length > n0 ||
     source === undefined ||
@@ -173,6 +195,8 @@ function cell(c: Checker, v: unknown, path: string): CellResult | undefined {
   };
   if (perEpisode) out.perEpisode = perEpisode;
   if (trainedWeights) out.trainedWeights = trainedWeights;
+  if (repeats) out.repeats = repeats;
+  if (ciKind) out.ciKind = ciKind;
   return out;
 }
 
@@ -207,7 +231,7 @@ export function recordFromJSON(text: string): RecordParse {
       'timings',
       'status',
     ],
-    ['error'],
+    ['error', 'trainings'],
   );
   if (!o) return { ok: false, errors: c.errors };
   c.oneOf(o.format, 'format', [RUN_RECORD_FORMAT]);
@@ -244,6 +268,8 @@ export function recordFromJSON(text: string): RecordParse {
       seen.add(key);
     });
   }
+  const tlist = o.trainings === undefined ? undefined : c.array(o.trainings, 'trainings', 0, MAX_CELLS);
+  const trainings = tlist && c.items(tlist, 'trainings', (x, p) => checkTrainingRecord(c, x, p));
   const t = timings(c, o.timings, 'timings', RUN_TIMING_KEYS) as RunTimings | undefined;
   const status = c.oneOf(o.status, 'status', RUN_STATUSES);
   const error =
@@ -276,5 +302,6 @@ export function recordFromJSON(text: string): RecordParse {
     status,
   };
   if (error !== undefined) record.error = error;
+  if (trainings) record.trainings = trainings;
   return { ok: true, record };
 }

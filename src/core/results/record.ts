@@ -9,6 +9,7 @@ import { configHash } from '../config/hash';
 import { cellKey } from '../config/keys';
 import type { RunConfig } from '../config/types';
 import type { RunEnvironment } from './environment';
+import type { TrainingRecord } from './training';
 import {
   RUN_RECORD_VERSION,
   type CellResult,
@@ -112,4 +113,10 @@ export function finishRun(
   if (status === 'failed') out.error = error ?? 'unknown error';
   else delete out.error;
   return out;
+}
+
+/** A copy with `t` added, replacing the record of the same training and repeat (a resumed run redoes it). */
+export function withTraining(record: RunRecord, t: TrainingRecord): RunRecord {
+  const others = (record.trainings ?? []).filter((x) => x.trainingKey !== t.trainingKey || x.repeat !== t.repeat);
+  return { ...record, trainings: [...others, t] };
 }

@@ -9,6 +9,7 @@
 
 import type { RunConfig, TargetRef } from '../config/types';
 import type { RunEnvironment } from './environment';
+import type { TrainingRecord } from './training';
 
 export const RUN_RECORD_VERSION = 1;
 
@@ -64,6 +65,26 @@ export interface CellResult {
    * Absent for baselines, for a zero training budget, and in records made before weights were stored.
    */
   trainedWeights?: TrainedWeightsRef;
+  /**
+   * With training repeats (`training.seeds` > 1, trained and untrained rows): each repeat's seed and means,
+   * in repeat order. `accuracy`/`auroc` are then the mean over repeats with a CI that includes their
+   * spread, and `perEpisode` holds the episode values averaged over repeats (src/core/stats/repeats.ts).
+   */
+  repeats?: CellRepeat[];
+  /** Which CI the cell's `ci95` is: over episodes only (absent or `episodes`), or `episodes+training`. */
+  ciKind?: CiKind;
+}
+
+export type CiKind = 'episodes' | 'episodes+training';
+export const CI_KINDS: readonly CiKind[] = ['episodes', 'episodes+training'];
+
+export interface CellRepeat {
+  /** The training seed (initial weights and training episodes; `trainingSeeds` in src/core/training/seeds.ts). */
+  seed: number;
+  accuracy: number;
+  auroc: number;
+  /** The stored-weights key of that repeat's encoder (trained rows). */
+  weightsKey?: string;
 }
 
 export interface TrainedWeightsRef {
@@ -111,4 +132,6 @@ export interface RunRecord {
   status: RunStatus;
   /** Why the run failed (status `failed`). */
   error?: string;
+  /** Every encoder the run trained or reused, with its source tasks and curve (absent in older records). */
+  trainings?: TrainingRecord[];
 }

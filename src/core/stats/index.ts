@@ -4,3 +4,4 @@ export * from './summary';
 export * from './auroc';
 export * from './accuracy';
 export * from './protonet';
+export * from './repeats';

@@ -3,6 +3,7 @@ import type { RunEnvironment } from '../../core/results/environment';
 import type { RunRecord } from '../../core/results/types';
 import type { TaskRef } from '../../core/sources';
 import type { DatasetInfo, SplitName } from '../../core/types';
+import type { Validation } from '../../core/training/types';
 import type { EncoderWeights } from '../../engine/fewshot/encoders/types';
 import type { WeightsKeyInput } from '../../engine/weights-key';
 
@@ -62,7 +63,10 @@ export interface WeightsSummary {
   bestStep: number;
   /** NaN when nothing was validated. */
   bestValAccuracy: number;
-  validations: { step: number; accuracy: number; perTask: number[] }[];
+  /** Absent in weights stored by trainers before version 6. */
+  bestValAuroc?: number;
+  stoppedStep?: number;
+  validations: Validation[];
   sources: (TaskRef & { way: number })[];
   skipped: (TaskRef & { reason: string })[];
   trainMs: number;

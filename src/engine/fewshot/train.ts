@@ -1,13 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
-import { Rng, seedFrom } from '../../core/rng';
-import { planEpisodes, type EpisodePlan, type SingleLabelEpisode } from '../../core/sampling';
+import type { SingleLabelEpisode } from '../../core/sampling';
 import { chooseSources, type SourceChoice, type TaskRef } from '../../core/sources';
+import type { Validation } from '../../core/training/types';
+import { Selection } from '../../core/training/selection';
+import { planTraining, type PlannedSource, type SourceViews, type TrainingPlan } from '../../core/training/plan';
 import { preprocess, uploadPixels } from '../device-input';
-import { isAbortError } from './abort';
 import { runCell, encoderFor, type EngineContext } from './cell';
 import type { Encoder, EncoderConfig, EncoderWeights } from './encoders/types';
 import { protoLoss } from './loss';
 import { loadTaskView, type ViewOverride } from './task-view';
+
+export type { Validation };
 
 export interface TrainRequest {
   /** conv4 or resnet12 (the untrained and pixel baselines have nothing to train). */
@@ -27,12 +30,15 @@ export interface TrainRequest {
   query: number;
   /** Adam's learning rate. */
   lr: number;
+  /** Seeds the training episodes (src/core/training/plan.ts); the initial weights come from `encoder.seed`. */
   seed: number;
-  /** Validate every this many steps and after the last (0: never; default max(1, steps / 10)). */
+  /** Validate at step 0, every this many steps and after the last (0: never; default max(1, steps / 10)). */
   valEvery?: number;
   /** Validation episodes per source task, from its val split, same way/shot/query (default 20). */
   valEpisodes?: number;
-  /** Return the weights of the best validation, not the last step (default true). */
+  /** Stop after this many validations in a row without a better score (0: never; default 0). */
+  patience?: number;
+  /** Return the weights of the best validation (the init included), not the last step (default true). */
   keepBest?: boolean;
   /** `ComputeService.cancel(token)` aborts this call (and every other call started with the token). */
   cancelToken?: string;
@@ -46,11 +52,14 @@ export interface TrainPoint {
 
 export interface TrainResult {
   weights: EncoderWeights;
-  /** Step after which `weights` were taken (steps when the last). */
+  /** Step after which `weights` were taken: 0 is the initialisation, `stoppedStep` the last step. */
   bestStep: number;
   bestValAccuracy: number;
+  bestValAuroc: number;
+  /** Steps actually trained (less than `steps` when early stopping ended the training). */
+  stoppedStep: number;
   history: TrainPoint[];
-  validations: { step: number; accuracy: number; perTask: number[] }[];
+  validations: Validation[];
   /** Sources used, with the way they train at; and those left out (overlap with the target, multilabel, too few images). */
   sources: (TaskRef & { way: number })[];
   skipped: (TaskRef & { reason: string })[];
@@ -63,13 +72,7 @@ export interface TrainProgress {
   steps: number;
   loss: number;
   valAccuracy?: number;
-}
-
-interface Source {
-  ref: TaskRef;
-  way: number;
-  train: EpisodePlan;
-  hasVal: boolean;
+  valAuroc?: number;
 }
 
 /** Pixels of `indices` (episode order) as one preprocessed batch [n, S, S, C]. */
@@ -101,73 +104,71 @@ function median(xs: number[]): number {
   return s.length === 0 ? NaN : s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }
 
-/** Plan each source's training episodes; leave out (and say why) the ones their train split cannot serve. */
-async function prepareSources(
-  ctx: EngineContext,
-  req: TrainRequest,
-  skipped: TrainResult['skipped'],
-): Promise<Source[]> {
+/** Every source's train and val views, then the plan (src/core/training/plan.ts). */
+async function prepareSources(ctx: EngineContext, req: TrainRequest): Promise<TrainingPlan> {
   let refs: (TaskRef & { view?: ViewOverride })[];
+  const excluded: TrainingPlan['skipped'] = [];
   if (Array.isArray(req.sources)) {
     refs = req.sources;
   } else {
     const chosen = chooseSources(await ctx.source.listDatasets(), req.sources);
     refs = chosen.tasks;
     for (const x of chosen.excluded)
-      skipped.push({ datasetId: x.datasetId, taskName: x.taskName ?? '*', reason: x.reason });
+      excluded.push({ datasetId: x.datasetId, taskName: x.taskName ?? '*', reason: x.reason });
   }
-  const out: Source[] = [];
+  const views: SourceViews[] = [];
   for (const { view: override, ...ref } of refs) {
-    try {
-      const { view, info } = await loadTaskView(ctx.source, ref.datasetId, ref.taskName, 'train', override);
-      if (view.task.target === 'MULTILABEL_CLASSIFICATION')
-        throw new Error('multilabel tasks are not used for training');
-      // Way: as asked, or every class that has shot + query images when there are fewer.
-      const probe = planEpisodes(view, { mode: 'fixed', way: 2, shot: req.shot, query: req.query, seed: req.seed });
-      const way = Math.min(req.way, probe.eligible.length);
-      const train = planEpisodes(view, { mode: 'fixed', way, shot: req.shot, query: req.query, seed: req.seed });
-      out.push({ ref, way, train, hasVal: !override && info.splitSizes.val > 0 });
-    } catch (e) {
-      skipped.push({ ...ref, reason: e instanceof Error ? e.message : String(e) });
-    }
+    const { view, info } = await loadTaskView(ctx.source, ref.datasetId, ref.taskName, 'train', override);
+    const val =
+      !override && info.splitSizes.val > 0
+        ? (await loadTaskView(ctx.source, ref.datasetId, ref.taskName, 'val')).view
+        : undefined;
+    views.push({ ref, train: view, ...(val ? { val } : {}) });
   }
-  if (out.length === 0)
-    throw new Error(
-      `train: no usable source task (${skipped.map((s) => `${s.datasetId}/${s.taskName}: ${s.reason}`).join('; ')})`,
-    );
-  return out;
+  const plan = planTraining(views, {
+    steps: req.steps,
+    way: req.way,
+    shot: req.shot,
+    query: req.query,
+    seed: req.seed,
+    ...(req.valEpisodes !== undefined ? { valEpisodes: req.valEpisodes } : {}),
+  });
+  plan.skipped.unshift(...excluded);
+  return plan;
 }
 
-/** Mean validation accuracy over the sources (ProtoNet on their val split, eval-mode BatchNorm). */
-async function validate(ctx: EngineContext, req: TrainRequest, encoder: Encoder, sources: Source[]): Promise<number[]> {
+/** ProtoNet on each validated source's fixed val episodes (eval-mode BatchNorm): accuracy and AUROC per task. */
+async function validate(
+  ctx: EngineContext,
+  req: TrainRequest,
+  encoder: Encoder,
+  plan: TrainingPlan,
+): Promise<{ accuracy: number[]; auroc: number[] }> {
   const weights = await encoder.getWeights();
-  const accs: number[] = [];
-  for (const s of sources) {
-    if (!s.hasVal) continue;
-    try {
-      const r = await runCell(ctx, {
-        datasetId: s.ref.datasetId,
-        taskName: s.ref.taskName,
-        split: 'val',
-        spec: { mode: 'fixed', way: s.way, shot: req.shot, query: req.query, seed: seedFrom(req.seed, 'val') },
-        episodes: req.valEpisodes ?? 20,
-        encoder: req.encoder,
-        weights,
-      });
-      accs.push(r.accuracy.mean);
-    } catch (e) {
-      if (isAbortError(e)) throw e;
-      // A val split too small for the episode shape: this task is not validated.
-    }
+  const accuracy: number[] = [];
+  const auroc: number[] = [];
+  for (const s of plan.sources) {
+    if (!s.val) continue;
+    const r = await runCell(ctx, {
+      datasetId: s.ref.datasetId,
+      taskName: s.ref.taskName,
+      split: 'val',
+      spec: s.val.spec,
+      episodes: plan.valEpisodes,
+      encoder: req.encoder,
+      weights,
+    });
+    accuracy.push(r.accuracy.mean);
+    auroc.push(r.auroc.mean);
   }
-  return accs;
+  return { accuracy, auroc };
 }
 
 /**
- * Episodic ProtoNet meta-training (Snell et al. 2017) with Adam. Each step draws a source task (uniformly,
- * seeded), then an N-way K-shot Q-query episode of its train split; support and query go through the
- * encoder together in train mode (batch statistics over the episode, as the reference ProtoNet code).
- * The next episode's pixels are requested from the data worker before the current step runs.
+ * Episodic ProtoNet meta-training (Snell et al. 2017) with Adam, with model selection on the sources' val
+ * splits (Selection). Each step trains on the plan's episode (src/core/training/plan.ts); support and query
+ * go through the encoder together in train mode (batch statistics over the episode, as the reference
+ * ProtoNet code); model selection is src/core/training/selection.ts. The next episode's pixels are requested from the data worker before the current step runs.
  */
 export async function trainEncoder(
   ctx: EngineContext,
@@ -178,8 +179,7 @@ export async function trainEncoder(
     throw new Error(`train: steps must be >= 1 and lr > 0 (got ${req.steps}, ${req.lr})`);
   const m0 = tf.memory();
   const t0 = performance.now();
-  const skipped: TrainResult['skipped'] = [];
-  const sources = await prepareSources(ctx, req, skipped);
+  const plan = await prepareSources(ctx, req);
   await ctx.checkpoint();
   const encoder = encoderFor(req.encoder, req.init);
   if (!encoder.trainable) {
@@ -187,26 +187,37 @@ export async function trainEncoder(
     throw new Error(`train: ${req.encoder.name} has nothing to train`);
   }
   const optimizer = tf.train.adam(req.lr);
-  const rng = new Rng(seedFrom(req.seed, 'train-order'));
-  const pick = Array.from({ length: req.steps }, () => sources[rng.int(sources.length)] as Source);
   const valEvery = req.valEvery ?? Math.max(1, Math.floor(req.steps / 10));
+  const selection = new Selection<EncoderWeights>(req.patience ?? 0);
   const history: TrainPoint[] = [];
-  const validations: TrainResult['validations'] = [];
   const stepMs: number[] = [];
   let loadMs = 0;
   let validationMs = 0;
-  let best: { step: number; accuracy: number; weights: EncoderWeights } | undefined;
   const { inputSize, channels } = encoder.config;
 
   const fetchStep = (s: number): { ep: SingleLabelEpisode; x: Promise<tf.Tensor4D> } => {
-    const src = pick[s] as Source;
-    const ep = src.train.episode(s) as SingleLabelEpisode;
+    const { source, episode: ep } = plan.stepEpisode(s);
     const idx = Uint32Array.from([...ep.support, ...ep.query], (i) => i.image);
-    return { ep, x: loadBatch(ctx, src.ref.datasetId, idx, inputSize, channels) };
+    return { ep, x: loadBatch(ctx, (plan.sources[source] as PlannedSource).ref.datasetId, idx, inputSize, channels) };
+  };
+  /** Validate after `step` steps; true when early stopping ends the training. */
+  const validateAt = async (step: number): Promise<{ stop: boolean; v?: Validation }> => {
+    const v0 = performance.now();
+    const perTask = await validate(ctx, req, encoder, plan);
+    await ctx.checkpoint();
+    const stop = await selection.add(step, perTask, () => encoder.getWeights());
+    validationMs += performance.now() - v0;
+    const v = selection.validations.at(-1);
+    return { stop, ...(v?.step === step ? { v } : {}) };
   };
 
   let next: ReturnType<typeof fetchStep> | undefined;
+  let stoppedStep = req.steps;
   try {
+    if (valEvery > 0) {
+      const { v } = await validateAt(0);
+      if (v) onProgress?.({ step: 0, steps: req.steps, loss: NaN, valAccuracy: v.accuracy, valAuroc: v.auroc });
+    }
     next = fetchStep(0);
     for (let s = 0; s < req.steps; s++) {
       const w0 = performance.now();
@@ -247,24 +258,26 @@ export async function trainEncoder(
       await ctx.checkpoint();
       stepMs.push(performance.now() - a0);
       history.push({ step: s + 1, loss, accuracy: acc });
+      selection.addLoss(loss);
       if (!Number.isFinite(loss)) throw new Error(`train: loss is ${loss} at step ${s + 1} (lower the learning rate)`);
-      let valAccuracy: number | undefined;
-      if (valEvery > 0 && ((s + 1) % valEvery === 0 || s + 1 === req.steps)) {
-        const v0 = performance.now();
-        const perTask = await validate(ctx, req, encoder, sources);
-        await ctx.checkpoint();
-        validationMs += performance.now() - v0;
-        if (perTask.length > 0) {
-          valAccuracy = perTask.reduce((p, c) => p + c, 0) / perTask.length;
-          validations.push({ step: s + 1, accuracy: valAccuracy, perTask });
-          if (!best || valAccuracy > best.accuracy)
-            best = { step: s + 1, accuracy: valAccuracy, weights: await encoder.getWeights() };
-        }
+      let v: Validation | undefined;
+      let stop = false;
+      if (valEvery > 0 && ((s + 1) % valEvery === 0 || s + 1 === req.steps)) ({ stop, v } = await validateAt(s + 1));
+      onProgress?.({
+        step: s + 1,
+        steps: req.steps,
+        loss,
+        ...(v ? { valAccuracy: v.accuracy, valAuroc: v.auroc } : {}),
+      });
+      if (stop) {
+        stoppedStep = s + 1;
+        break;
       }
-      onProgress?.({ step: s + 1, steps: req.steps, loss, ...(valAccuracy !== undefined ? { valAccuracy } : {}) });
     }
-    const keepBest = req.keepBest ?? true;
-    const weights = keepBest && best ? best.weights : await encoder.getWeights();
+    await next?.x.then((t) => t.dispose());
+    next = undefined;
+    const best = (req.keepBest ?? true) ? selection.best : undefined;
+    const weights = best ? best.checkpoint : await encoder.getWeights();
     const totalMs = performance.now() - t0;
     const med = median(stepMs);
     optimizer.dispose();
@@ -272,12 +285,14 @@ export async function trainEncoder(
     const m1 = tf.memory();
     return {
       weights,
-      bestStep: keepBest && best ? best.step : req.steps,
-      bestValAccuracy: best?.accuracy ?? NaN,
+      bestStep: best ? best.step : stoppedStep,
+      bestValAccuracy: selection.best?.accuracy ?? NaN,
+      bestValAuroc: selection.best?.auroc ?? NaN,
+      stoppedStep,
       history,
-      validations,
-      sources: sources.map((s) => ({ ...s.ref, way: s.way })),
-      skipped,
+      validations: selection.validations,
+      sources: plan.sources.map((s) => ({ ...s.ref, way: s.way })),
+      skipped: plan.skipped,
       timings: { totalMs, stepMsMedian: med, loadMs, validationMs, stepsPerSecond: 1000 / med },
       memory: {
         before: { numTensors: m0.numTensors, numBytes: m0.numBytes },

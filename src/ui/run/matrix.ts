@@ -10,6 +10,7 @@ import { cellColours } from './colours';
 import {
   cellKey,
   checkAgainstCatalog,
+  ciKindOf,
   findDataset,
   parseSourceKey,
   type Catalog,
@@ -22,6 +23,7 @@ import {
   indexCells,
   matrixLayout,
   type CellResult,
+  type CiKind,
   type MatrixColumn,
   type RunRecord,
 } from '../../core/results';
@@ -77,14 +79,23 @@ function cellMs(c: CellResult): number {
 }
 
 /** The long description of a finished cell (title and focus line). */
-export function describeCell(c: CellResult, rowLabel: string, inDomain: boolean): string {
+export function describeCell(
+  c: CellResult,
+  rowLabel: string,
+  inDomain: boolean,
+  ciKind: CiKind = c.ciKind ?? 'episodes',
+): string {
   const m = (name: string, s: { mean: number; ci95: number }, chance: number): string =>
     `${name}: mean ${pct(s.mean)}%, 95% CI ±${pct(s.ci95)} (${pct(s.mean - s.ci95)}–${pct(s.mean + s.ci95)}), chance ${pct(chance)}%`;
+  const repeats = c.repeats
+    ? `; training repeats: ${c.repeats.map((r) => `${pct(r.accuracy)} / ${pct(r.auroc)}`).join(', ')} (accuracy / AUROC)`
+    : '';
   return [
     `${rowLabel} → ${c.target.dataset} / ${c.target.task}, K = ${c.k}${inDomain ? ' (in-domain)' : ''}`,
     m('Accuracy', c.accuracy, c.chance),
     m('AUROC', c.auroc, CHANCE_AUROC),
     `${c.episodes} episodes, N = ${c.n}, K = ${c.k}, Q = ${c.q}; ${(cellMs(c) / 1000).toFixed(2)} s`,
+    `CI over ${ciKind === 'episodes' ? 'episodes' : `episodes and ${c.repeats?.length ?? 'several'} training runs`}${repeats}`,
   ].join('\n');
 }
 
@@ -163,11 +174,15 @@ export function renderMatrices(o: MatrixOptions): HTMLElement {
           td.dataset.state = 'done';
           td.dataset.mean = String(s.mean);
           td.dataset.ci = String(s.ci95);
-          td.title = describeCell(cell, row.label, inDomain);
+          const kind = ciKindOf(o.config, row.key);
+          td.dataset.ciKind = kind;
+          td.title = describeCell(cell, row.label, inDomain, kind);
           const colours = cellColours(s.mean, chance);
           td.style.setProperty('background-color', colours.fill);
           td.style.setProperty('color', colours.text);
           td.append(h('span', { class: 'value' }, meanCi(s)));
+          if (kind !== 'episodes')
+            td.append(h('span', { class: 'ci-kind-mark', title: 'CI includes training spread' }, '†'));
         } else if (planned.has(key)) {
           td.dataset.state = 'pending';
           td.title = `${row.label} → ${col.key}, K = ${k}: not run yet`;
@@ -201,6 +216,13 @@ export function renderMatrices(o: MatrixOptions): HTMLElement {
       'p',
       { class: 'legend' },
       'Colour: from chance (light) to perfect (dark). ◆ marks in-domain cells (the source shares the target’s domain). n/a: the pair is skipped (hover for why).',
+    ),
+    h(
+      'p',
+      { class: 'legend', 'data-testid': 'ci-kind-legend' },
+      o.config.training.seeds > 1
+        ? `† CI over episodes and ${o.config.training.seeds} training runs (trained and untrained rows: mean over the runs, the spread between them included); other cells: CI over episodes.`
+        : 'CI over episodes (one training run per encoder: the spread between training runs is not included; set training seeds > 1 to include it).',
     ),
   );
   return root;

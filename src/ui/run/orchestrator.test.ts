@@ -19,6 +19,18 @@ function config(): RunConfig {
   return { ...c, shots: [1, 5], episodes: 10, training: { ...c.training, steps: 3, valEvery: 0 } };
 }
 
+/** What a trainer reports besides its weights: no validation, every source used. */
+function trainedSummary(train: TrainRequest): Partial<TrainResult> {
+  const sources = Array.isArray(train.sources) ? train.sources : [];
+  return {
+    bestStep: train.steps,
+    stoppedStep: train.steps,
+    validations: [],
+    sources: sources.map((t) => ({ datasetId: t.datasetId, taskName: t.taskName, way: train.way })),
+    skipped: [],
+  };
+}
+
 /** A deterministic fake engine: a cell's numbers are a hash of its request (weights included). */
 class FakeHost implements RunHost {
   evaluated: string[] = [];
@@ -57,7 +69,7 @@ class FakeHost implements RunHost {
     const hit = store && (store.reuse ?? true) ? this.store.get(wkey) : undefined;
     if (hit) {
       onProgress?.({ step: 0, steps: train.steps, loss: NaN, reused: { key: wkey, createdAt: hit.createdAt } });
-      const r = { weights: hit.weights, timings: { totalMs: 0 } };
+      const r = { weights: hit.weights, timings: { totalMs: 0 }, ...trainedSummary(train) };
       const outcome = { key: wkey, reused: true, createdAt: hit.createdAt, stored: true, loadMs: 1 };
       return { ...r, weightsStore: outcome } as unknown as StoredTrainResult;
     }
@@ -73,7 +85,12 @@ class FakeHost implements RunHost {
     const createdAt = `2026-02-0${this.store.size + 1}T10:00:00.000Z`;
     if (store) this.store.set(wkey, { weights, createdAt });
     const outcome = { key: wkey, reused: false, createdAt, stored: !!store, loadMs: 0 };
-    return { weights, timings: { totalMs: 5 }, weightsStore: outcome } as unknown as StoredTrainResult;
+    return {
+      weights,
+      timings: { totalMs: 5 },
+      weightsStore: outcome,
+      ...trainedSummary(train),
+    } as unknown as StoredTrainResult;
   }
 
   async saveRecord(r: RunRecord): Promise<void> {

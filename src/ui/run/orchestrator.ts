@@ -37,16 +37,21 @@ import {
 } from '../../core/config';
 import {
   chanceAccuracy,
+  combineRepeats,
   datasetsUsed,
   finishRun,
   newRunRecord,
   pendingCells,
   resumable,
   withCell,
+  withTraining,
   type CellResult,
   type RunEnvironment,
   type RunRecord,
+  type TrainingRecord,
 } from '../../core/results';
+import { trainingSeeds } from '../../core/training/seeds';
+import type { Validation } from '../../core/training/types';
 import type { CellProgress, CellRequest, CellResult as EngineCell } from '../../engine/fewshot/cell';
 import type { EncoderConfig, EncoderWeights } from '../../engine/fewshot/encoders/types';
 import type { StoredTrainProgress, StoredTrainRequest, StoredTrainResult, WeightsOutcome } from '../../engine/weights';
@@ -72,9 +77,21 @@ export interface RunProgress extends MeterEvent {
   text: string;
 }
 
+/** A training in progress: its validations so far and every step's loss (what the page draws live). */
+export interface LiveTraining {
+  trainingKey: string;
+  source: string;
+  targetDataset: string;
+  repeat: number;
+  steps: number;
+  losses: number[];
+  validations: Pick<Validation, 'step' | 'accuracy' | 'auroc'>[];
+}
+
 export interface RunCallbacks {
   onRecord?(record: RunRecord): void;
   onProgress?(p: RunProgress): void;
+  onTraining?(t: LiveTraining): void;
 }
 
 export interface RunArgs {
@@ -109,13 +126,38 @@ class Cancelled extends Error {
 }
 
 /** The encoder of a row: trained rows use the config's encoder, baselines the untrained or pixel one. */
-export function encoderForRow(config: RunConfig, source: string, trained: boolean): EncoderConfig {
+export function encoderForRow(config: RunConfig, source: string, trained: boolean, seed = config.seed): EncoderConfig {
   const spec = parseSourceKey(source);
   const base = { inputSize: config.resolution, channels: 3 as const };
   if (spec?.kind === 'pixels') return { name: 'pixels', ...base };
-  if (config.encoder === 'resnet12') return { name: 'resnet12', ...base, seed: config.seed };
+  if (config.encoder === 'resnet12') return { name: 'resnet12', ...base, seed };
   // conv4 at its seeded init is `conv4-untrained` (frozen); trained weights go to `conv4`.
-  return { name: trained ? 'conv4' : 'conv4-untrained', ...base, seed: config.seed };
+  return { name: trained ? 'conv4' : 'conv4-untrained', ...base, seed };
+}
+
+/** The run record's account of one training (see TrainingRecord). */
+function trainingRecord(
+  cell: PlannedCell,
+  repeat: number,
+  seed: number,
+  steps: number,
+  r: StoredTrainResult,
+): TrainingRecord {
+  const best = r.validations.find((v) => v.step === r.bestStep);
+  return {
+    trainingKey: cell.trainingKey as string,
+    source: cell.source,
+    repeat,
+    seed,
+    sourceTasks: r.sources.map((t) => `${t.datasetId}/${t.taskName}`),
+    skipped: r.skipped.map((t) => `${t.datasetId}/${t.taskName}: ${t.reason}`),
+    steps,
+    stoppedStep: r.stoppedStep,
+    chosen: { step: r.bestStep, valAccuracy: best?.accuracy ?? NaN, valAuroc: best?.auroc ?? NaN },
+    curve: r.validations.map((v) => ({ ...v, perTask: v.perTask.slice(), perTaskAuroc: v.perTaskAuroc.slice() })),
+    ...(r.weightsStore ? { weightsKey: r.weightsStore.key, reused: r.weightsStore.reused } : {}),
+    trainMs: r.timings.totalMs,
+  };
 }
 
 /** The run record's cell from the engine's result. */
@@ -258,19 +300,28 @@ export class RunJob {
       await this.host.saveRecord(this.record);
       this.cb.onRecord?.(this.record);
       const weights = new Map<string, Trained>();
+      const seeds = trainingSeeds(config.seed, config.training.seeds);
       for (const cell of todo) {
         this.throwIfCancelled();
         const spec = parseSourceKey(cell.source);
         const trained = !!spec && !isBaseline(spec) && cell.trainingKey !== null;
-        let t: Trained | undefined;
-        if (trained && config.training.steps > 0) {
-          const key = cell.trainingKey as string;
-          if (!weights.has(key)) weights.set(key, await this.train(cell, progress));
-          t = weights.get(key);
+        // Trained and untrained rows repeat over the training seeds (their init differs); pixels have none.
+        const repeats = trained || spec?.kind === 'untrained' ? seeds : [config.seed];
+        const results: CellResult[] = [];
+        const keys: (string | undefined)[] = [];
+        for (const [r, seed] of repeats.entries()) {
+          let t: Trained | undefined;
+          if (trained && config.training.steps > 0) {
+            const key = `${cell.trainingKey as string}#${r}`;
+            if (!weights.has(key)) weights.set(key, await this.train(cell, r, seed, progress));
+            t = weights.get(key);
+          }
+          let result = await this.evaluate(cell, trained, t?.weights, seed, progress);
+          if (t?.outcome) result = { ...result, trainedWeights: { key: t.outcome.key, reused: t.outcome.reused } };
+          results.push(result);
+          keys.push(t?.outcome?.key);
         }
-        let result = await this.evaluate(cell, trained, t?.weights, progress);
-        if (t?.outcome) result = { ...result, trainedWeights: { key: t.outcome.key, reused: t.outcome.reused } };
-        this.record = withCell(this.record, result);
+        this.record = withCell(this.record, combineRepeats(results, repeats, keys));
         this.record = { ...this.record, timings: { ...this.record.timings, totalMs: elapsed() } };
         await this.host.saveRecord(this.record);
         this.cb.onRecord?.(this.record);
@@ -300,11 +351,23 @@ export class RunJob {
 
   private async train(
     cell: PlannedCell,
+    repeat: number,
+    seed: number,
     progress: (p: Omit<RunProgress, 'cellsDone' | 'cellsTotal'>) => void,
   ): Promise<Trained> {
     const { config } = this.args;
     const b = config.training;
-    const what = `${cell.source} for ${cell.target.dataset} (${cell.sourceTasks.length} source tasks)`;
+    const of = b.seeds > 1 ? `, seed ${repeat + 1} of ${b.seeds}` : '';
+    const what = `${cell.source} for ${cell.target.dataset} (${cell.sourceTasks.length} source tasks${of})`;
+    const live: LiveTraining = {
+      trainingKey: cell.trainingKey as string,
+      source: cell.source,
+      targetDataset: cell.target.dataset,
+      repeat,
+      steps: b.steps,
+      losses: [],
+      validations: [],
+    };
     progress({
       phase: 'train',
       text: `Training ${what}: looking for stored weights`,
@@ -312,7 +375,7 @@ export class RunJob {
       step: 0,
       steps: b.steps,
     });
-    let live = true;
+    let listening = true;
     const reusing = (createdAt: string): void =>
       progress({
         phase: 'train',
@@ -322,12 +385,19 @@ export class RunJob {
         steps: b.steps,
       });
     const onStep = Comlink.proxy((p: StoredTrainProgress) => {
-      if (!live || this.cancelled) return;
+      if (!listening || this.cancelled) return;
       if (p.reused) {
         reusing(p.reused.createdAt);
         return;
       }
-      const val = p.valAccuracy !== undefined ? `, val acc ${(100 * p.valAccuracy).toFixed(1)}%` : '';
+      if (p.step > 0) live.losses.push(p.loss);
+      if (p.valAccuracy !== undefined)
+        live.validations.push({ step: p.step, accuracy: p.valAccuracy, auroc: p.valAuroc ?? NaN });
+      this.cb.onTraining?.(live);
+      const val =
+        p.valAccuracy !== undefined
+          ? `, val acc ${(100 * p.valAccuracy).toFixed(1)}% AUROC ${(100 * (p.valAuroc ?? NaN)).toFixed(1)}%`
+          : '';
       progress({
         phase: 'train',
         text: `Training ${what}: step ${p.step} of ${p.steps}, loss ${p.loss.toFixed(3)}${val}`,
@@ -340,15 +410,16 @@ export class RunJob {
       const r = await this.call(
         this.host.trainEncoder(
           {
-            encoder: encoderForRow(config, cell.source, true),
+            encoder: encoderForRow(config, cell.source, true, seed),
             sources: cell.sourceTasks.map((t) => ({ datasetId: t.datasetId, taskName: t.taskName })),
             steps: b.steps,
             way: b.way,
             shot: b.shot,
             query: b.query,
             lr: b.lr,
-            seed: config.seed,
+            seed,
             valEvery: b.valEvery,
+            patience: b.patience,
             cancelToken: this.record.id,
             store: { reuse: this.args.reuseWeights ?? true },
           },
@@ -361,9 +432,10 @@ export class RunJob {
         timings: { ...this.record.timings, trainMs: this.record.timings.trainMs + r.timings.totalMs },
       };
       if (r.weightsStore?.reused) reusing(r.weightsStore.createdAt);
+      this.record = withTraining(this.record, trainingRecord(cell, repeat, seed, b.steps, r));
       return { weights: r.weights, ...(r.weightsStore ? { outcome: r.weightsStore } : {}) };
     } finally {
-      live = false;
+      listening = false;
     }
   }
 
@@ -371,6 +443,7 @@ export class RunJob {
     cell: PlannedCell,
     trained: boolean,
     weights: EncoderWeights | undefined,
+    seed: number,
     progress: (p: Omit<RunProgress, 'cellsDone' | 'cellsTotal'>) => void,
   ): Promise<CellResult> {
     const { config } = this.args;
@@ -396,7 +469,7 @@ export class RunJob {
             split: config.evalSplit,
             spec: episodeSpecFor(config, cell.k),
             episodes: config.episodes,
-            encoder: encoderForRow(config, cell.source, trained && weights !== undefined),
+            encoder: encoderForRow(config, cell.source, trained && weights !== undefined, seed),
             ...(weights ? { weights } : {}),
             cancelToken: this.record.id,
           },

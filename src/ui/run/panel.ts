@@ -23,6 +23,7 @@ import {
   matrixLayout,
   recordToCSV,
   recordToJSON,
+  trainingsToCSV,
   resumable,
   type RunEnvironment,
   type RunRecord,
@@ -39,10 +40,11 @@ import { downloadBlob, imageName, matrixSvg, svgText, svgToPng } from './export-
 import { runHistory } from './history';
 import type { LocalRuns } from './shared-view';
 import { metricSwitch, renderMatrices, type MatrixMetric } from './matrix';
-import { startRun, type RunJob, type RunProgress } from './orchestrator';
+import { startRun, type LiveTraining, type RunJob, type RunProgress } from './orchestrator';
 import { ProgressMeter } from './progress-meter';
 import { weightsList } from './weights-list';
 import { renderShotCurve } from './shot-curve';
+import { renderTrainingCurves } from './training-curve';
 
 const BASE_SOURCES: SourceSpec[] = [{ kind: 'all-except-target' }, { kind: 'untrained' }, { kind: 'pixels' }];
 
@@ -158,6 +160,8 @@ export async function runPanel(
   const tQueryField = numberField('run-train-query', 'Training query', 0, 1, 100);
   const lrField = numberField('run-lr', 'Learning rate (Adam)', 0, 0, 1, 'any');
   const valField = numberField('run-val', 'Validate every (steps; 0 = never)', 0, 0, 1_000_000);
+  const patField = numberField('run-patience', 'Early stopping patience (validations; 0 = never)', 0, 0, 1_000_000);
+  const tSeedsField = numberField('run-train-seeds', 'Training seeds (repeats of every training)', 0, 1, 20);
   const sourceBox = h('fieldset', { class: 'run-sources' }, h('legend', {}, 'Sources (rows)'));
   const targetBox = h('fieldset', { class: 'run-targets' }, h('legend', {}, 'Targets (columns)'));
   /** Errors that stop the run (invalid config, unknown datasets, no runnable cell): Run is disabled. */
@@ -187,6 +191,14 @@ export async function runPanel(
   const svgBtn = h('button', { type: 'button', 'data-testid': 'run-export-svg', disabled: true }, 'Export SVG');
   const pngBtn = h('button', { type: 'button', 'data-testid': 'run-export-png', disabled: true }, 'Export PNG');
   const curveBox = h('div', { class: 'run-curve', 'data-testid': 'run-curve' });
+  const trainingBox = h('div', { class: 'run-trainings' });
+  const trainCsvBtn = h(
+    'button',
+    { type: 'button', 'data-testid': 'run-export-training-csv', disabled: true },
+    'Export training curves (CSV)',
+  );
+  /** The training in progress (drawn live), until its record arrives. */
+  let liveTraining: LiveTraining | undefined;
   const history = runHistory(
     w.data,
     (id) => openRun(id),
@@ -240,6 +252,8 @@ export async function runPanel(
     tQueryField.value = String(c.training.query);
     lrField.value = String(c.training.lr);
     valField.value = String(c.training.valEvery);
+    patField.value = String(c.training.patience);
+    tSeedsField.value = String(c.training.seeds);
     const srcKeys = new Set(c.sources.map(sourceKey));
     const sourceBoxFor = (s: SourceSpec): HTMLElement => {
       const key = sourceKey(s);
@@ -337,6 +351,8 @@ export async function runPanel(
         // Fewer steps than the validation interval: validate at the end rather than refuse the config.
         valEvery:
           Number.isInteger(steps) && steps >= 0 && Number.isInteger(val) && val >= 0 ? Math.min(val, steps) : val,
+        patience: num(patField),
+        seeds: num(tSeedsField),
       },
     };
     const v = validateConfig(candidate);
@@ -407,6 +423,7 @@ export async function runPanel(
           },
         }),
       );
+      trainingBox.replaceChildren(renderTrainingCurves(shown?.trainings ?? [], job ? liveTraining : undefined));
       summary.textContent = shown
         ? `Run ${shown.id.slice(0, 8)}: ${shown.status}, ${shown.cells.length} cells, config ${shown.configHash}.`
         : `Config ${configHash(config)}: ${config.sources.length} sources x ${config.targets.length} targets x ${config.shots.length} K.`;
@@ -424,6 +441,7 @@ export async function runPanel(
     const done = !running && !!record && record.cells.length > 0;
     jsonBtn.disabled = !done;
     csvBtn.disabled = !done;
+    trainCsvBtn.disabled = !done || !record?.trainings?.length;
     shareBtn.disabled = !done;
     svgBtn.disabled = !done;
     pngBtn.disabled = !done;
@@ -463,6 +481,12 @@ export async function runPanel(
           drawMatrix();
         },
         onProgress,
+        onTraining: (t) => {
+          liveTraining = t;
+          // Redraw at each validation and every 10 steps: enough to watch, cheap for the page.
+          const n = t.losses.length;
+          if (t.validations.at(-1)?.step === n || n % 10 === 0) drawMatrix();
+        },
       },
     );
     job = started;
@@ -478,6 +502,7 @@ export async function runPanel(
       return undefined;
     } finally {
       job = undefined;
+      liveTraining = undefined;
       setRunning(false);
       drawMatrix();
       void history.refresh(record?.id);
@@ -569,6 +594,9 @@ export async function runPanel(
   csvBtn.addEventListener('click', () => {
     if (record) download(`protobench-${record.id}.csv`, 'text/csv', recordToCSV(record));
   });
+  trainCsvBtn.addEventListener('click', () => {
+    if (record) download(`protobench-${record.id}-training.csv`, 'text/csv', trainingsToCSV(record));
+  });
   for (const [btn, kind] of [
     [svgBtn, 'svg'],
     [pngBtn, 'png'],
@@ -622,6 +650,8 @@ export async function runPanel(
     tQueryField,
     lrField,
     valField,
+    patField,
+    tSeedsField,
   ])
     f.addEventListener('input', () => onEdit());
   for (const f of [encField, resField, modeField, splitField]) f.addEventListener('change', () => onEdit());
@@ -652,6 +682,8 @@ export async function runPanel(
         h('label', {}, 'query ', tQueryField),
         h('label', {}, 'lr ', lrField),
         h('label', {}, 'validate every ', valField),
+        h('label', {}, 'patience ', patField),
+        h('label', {}, 'training seeds ', tSeedsField),
       ),
       sourceBox,
       targetBox,
@@ -675,6 +707,7 @@ export async function runPanel(
       jsonBtn,
       h('label', { class: 'inline' }, perEpisodeBox, ' per-episode values'),
       csvBtn,
+      trainCsvBtn,
       svgBtn,
       pngBtn,
       shareBtn,
@@ -688,6 +721,7 @@ export async function runPanel(
     metrics,
     matrixBox,
     curveBox,
+    trainingBox,
     history.element,
     storedWeights.element,
   );

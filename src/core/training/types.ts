@@ -1,0 +1,24 @@
+/**
+ * What a meta-training records about itself: its validations (the training curve) and the checkpoint that
+ * model selection chose. Plain data: it travels with stored weights, run records, exports and share links.
+ */
+
+/** One validation: mean over the validated source tasks of their val accuracy and AUROC. */
+export interface Validation {
+  /** Steps trained before it (0: the initialisation). */
+  step: number;
+  /** Mean training loss of the steps since the previous validation (NaN at step 0). */
+  loss: number;
+  accuracy: number;
+  auroc: number;
+  /** Per validated source task, in source order. */
+  perTask: number[];
+  perTaskAuroc: number[];
+}
+
+/** The checkpoint a training kept: `step` 0 is the initialisation (training never beat it on validation). */
+export interface ChosenCheckpoint {
+  step: number;
+  valAccuracy: number;
+  valAuroc: number;
+}
