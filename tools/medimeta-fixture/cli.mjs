@@ -8,14 +8,38 @@
  *   node tools/medimeta-fixture/cli.mjs --out /tmp/mm --id bus --n 40 --channels 1 --seed 1 [--zip] [--zip64]
  *        [--store-hdf5] [--no-tiff] [--no-hdf5] [--tiff-compression none|lzw|deflate] [--gzip 4]
  *        [--defect truncated-npy] [--list-defects]
+ *   node tools/medimeta-fixture/cli.mjs --real RAW_DIR --out DIR [--tiff]
+ *        real-image mode: every RAW_DIR/<id>/{meta.json,pixels.u8} (tools/real-images/extract.py) becomes
+ *        the dataset folder DIR/<id>/ (images.hdf5, plus images/*.tiff with --tiff)
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'vite';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
+
+function writeFolder(dir, files) {
+  rmSync(dir, { recursive: true, force: true }); // no stale files from an earlier build
+  for (const [p, bytes] of files) {
+    mkdirSync(dirname(join(dir, p)), { recursive: true });
+    writeFileSync(join(dir, p), bytes);
+  }
+}
+
+/** Real-image mode: one dataset at a time, so that only one set of pixels is in memory. */
+async function writeReal(fx, raw, out, tiff) {
+  for (const id of readdirSync(raw).sort()) {
+    if (!existsSync(join(raw, id, 'meta.json'))) continue;
+    const meta = JSON.parse(readFileSync(join(raw, id, 'meta.json'), 'utf8'));
+    const pixels = new Uint8Array(readFileSync(join(raw, id, 'pixels.u8')));
+    const { files, info } = await fx.datasetFromImages({ ...meta, pixels, tiff: tiff ? {} : false });
+    writeFolder(join(out, info.id), files);
+    const sizes = Object.entries(info.splitSizes).map(([s, k]) => `${s} ${k}`);
+    console.log(`${join(out, info.id)}: ${info.numImages} images (${sizes.join(', ')}), ${files.size} files`);
+  }
+}
 
 function parseArgs(argv) {
   const a = { out: 'medimeta-fixtures', id: 'fixture', n: 40, channels: 1, seed: 1 };
@@ -36,6 +60,8 @@ function parseArgs(argv) {
     else if (k === '--gzip') a.gzip = Number(v());
     else if (k === '--defect') a.defect = v();
     else if (k === '--list-defects') a.listDefects = true;
+    else if (k === '--real') a.real = v();
+    else if (k === '--tiff') a.tiff = true;
     else if (k === '--help' || k === '-h') a.help = true;
     else throw new Error(`unknown argument ${k} (see --help)`);
   }
@@ -45,7 +71,7 @@ function parseArgs(argv) {
 const args = parseArgs(process.argv.slice(2));
 if (args.help) {
   console.log(
-    'usage: node tools/medimeta-fixture/cli.mjs --out DIR --id ID --n N --channels 1|3 --seed S [--zip] [--zip64] [--store-hdf5] [--no-tiff] [--no-hdf5] [--tiff-compression none|lzw|deflate] [--gzip LEVEL] [--defect NAME] [--list-defects]',
+    'usage: node tools/medimeta-fixture/cli.mjs --out DIR --id ID --n N --channels 1|3 --seed S [--zip] [--zip64] [--store-hdf5] [--no-tiff] [--no-hdf5] [--tiff-compression none|lzw|deflate] [--gzip LEVEL] [--defect NAME] [--list-defects]\n       node tools/medimeta-fixture/cli.mjs --real RAW_DIR --out DIR [--tiff]',
   );
   process.exit(0);
 }
@@ -60,7 +86,9 @@ const server = await createServer({
 });
 try {
   const fx = await server.ssrLoadModule('/src/data/medimeta/fixture/index.ts');
-  if (args.listDefects) {
+  if (args.real) {
+    await writeReal(fx, args.real, args.out, args.tiff);
+  } else if (args.listDefects) {
     console.log(fx.DEFECTS.join('\n'));
   } else {
     const spec = {
