@@ -31,7 +31,7 @@ export {
   datasetsUsed,
   emptyTimings,
 } from './record';
-export { combineRepeats } from './repeats';
+export { combineRepeats, pairedDifference } from './repeats';
 export { checkTrainingRecord, type TrainingRecord } from './training';
 export { recordToCSV, trainingsToCSV, cellTrainings, csvField, CSV_COLUMNS, TRAINING_CSV_COLUMNS } from './csv';
 export { recordToJSON, recordFromJSON, RUN_RECORD_FORMAT, MAX_RECORD_JSON_LENGTH, type RecordParse } from './json';

@@ -3,7 +3,7 @@
  * must hold its per-episode values, over the same episodes.
  */
 
-import { summarizeRepeats } from '../stats/repeats';
+import { summarizeRepeats, tQuantile975 } from '../stats/repeats';
 import type { CellResult, MetricSummary } from './types';
 
 function metric(perRepeat: number[][]): { summary: MetricSummary; means: number[]; averaged: number[] } {
@@ -59,4 +59,31 @@ export function combineRepeats(
 function need(c: CellResult): { accuracy: number[]; auroc: number[] } {
   if (!c.perEpisode) throw new Error('combineRepeats: a repeat without per-episode values');
   return c.perEpisode;
+}
+
+/**
+ * `a - b` of two cells over the same episodes (and, with repeats, the same training seeds: repeat r of
+ * both rows starts from the same init), with the CI of the difference: the episode term over the paired
+ * per-episode differences, plus, with repeats, the training-spread term over the per-repeat differences
+ * (the rule of src/core/stats/repeats.ts). Needs both cells' per-episode values.
+ */
+export function pairedDifference(
+  a: CellResult,
+  b: CellResult,
+  metric: 'accuracy' | 'auroc',
+): { mean: number; ci95: number; repeats: number } {
+  const ea = a.perEpisode?.[metric];
+  const eb = b.perEpisode?.[metric];
+  if (!ea || !eb || ea.length !== eb.length) throw new Error('pairedDifference: both cells need the same episodes');
+  const episodes = summarizeRepeats([ea.map((x, i) => x - (eb[i] as number))]);
+  const ra = a.repeats;
+  const rb = b.repeats;
+  if (!ra || !rb || ra.length !== rb.length || ra.length < 2)
+    return { mean: episodes.mean, ci95: episodes.ci95, repeats: 1 };
+  const means = ra.map((r, i) => r[metric] - (rb[i] as (typeof rb)[number])[metric]);
+  const R = means.length;
+  const mean = means.reduce((s, m) => s + m, 0) / R;
+  const sd = Math.sqrt(means.reduce((s, m) => s + (m - mean) ** 2, 0) / (R - 1));
+  const training = (tQuantile975(R - 1) * sd) / Math.sqrt(R);
+  return { mean, ci95: Math.hypot(training, episodes.ci95), repeats: R };
 }

@@ -48,7 +48,7 @@ function strings(c: Checker, v: unknown, path: string): string[] | undefined {
 }
 
 function point(c: Checker, v: unknown, path: string): Validation | undefined {
-  const o = c.object(v, path, ['step', 'loss', 'accuracy', 'auroc', 'perTask', 'perTaskAuroc']);
+  const o = c.object(v, path, ['step', 'loss', 'accuracy', 'auroc', 'perTask', 'perTaskAuroc'], ['gain', 'gainCi95']);
   if (!o) return undefined;
   const p = (k: string): string => joinPath(path, k);
   const step = c.int(o.step, p('step'), 0, 1e9);
@@ -57,7 +57,11 @@ function point(c: Checker, v: unknown, path: string): Validation | undefined {
   const auroc = num(c, o.auroc, p('auroc'), 0, 1);
   const perTask = numbers(c, o.perTask, p('perTask'));
   const perTaskAuroc = numbers(c, o.perTaskAuroc, p('perTaskAuroc'));
+  const gain = o.gain === undefined ? undefined : num(c, o.gain, p('gain'), -1, 1);
+  const gainCi95 = o.gainCi95 === undefined ? undefined : num(c, o.gainCi95, p('gainCi95'), 0, 2);
   if ([step, loss, accuracy, auroc].includes(undefined) || !perTask || !perTaskAuroc) return undefined;
+  if ((o.gain !== undefined && gain === undefined) || (o.gainCi95 !== undefined && gainCi95 === undefined))
+    return undefined;
   return {
     step: step as number,
     loss: loss as number,
@@ -65,6 +69,8 @@ function point(c: Checker, v: unknown, path: string): Validation | undefined {
     auroc: auroc as number,
     perTask,
     perTaskAuroc,
+    ...(gain !== undefined ? { gain } : {}),
+    ...(gainCi95 !== undefined ? { gainCi95 } : {}),
   };
 }
 

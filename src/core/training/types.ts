@@ -14,6 +14,13 @@ export interface Validation {
   /** Per validated source task, in source order. */
   perTask: number[];
   perTaskAuroc: number[];
+  /**
+   * Mean gain in val AUROC over the init's, paired over the same val episodes, and its 95% CI half-width
+   * (0 at the init; absent in curves stored by trainer version 5). A trained checkpoint is a candidate
+   * only when gain > gainCi95 (src/core/training/selection.ts).
+   */
+  gain?: number;
+  gainCi95?: number;
 }
 
 /** The checkpoint a training kept: `step` 0 is the initialisation (training never beat it on validation). */

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { SingleLabelEpisode } from '../../core/sampling';
 import { chooseSources, type SourceChoice, type TaskRef } from '../../core/sources';
 import type { Validation } from '../../core/training/types';
-import { Selection } from '../../core/training/selection';
+import { Selection, type ValidationValues } from '../../core/training/selection';
 import { planTraining, type PlannedSource, type SourceViews, type TrainingPlan } from '../../core/training/plan';
 import { preprocess, uploadPixels } from '../device-input';
 import { runCell, encoderFor, type EngineContext } from './cell';
@@ -137,16 +137,17 @@ async function prepareSources(ctx: EngineContext, req: TrainRequest): Promise<Tr
   return plan;
 }
 
-/** ProtoNet on each validated source's fixed val episodes (eval-mode BatchNorm): accuracy and AUROC per task. */
+/** ProtoNet on each validated source's fixed val episodes (eval-mode BatchNorm): per task means, and every episode's AUROC. */
 async function validate(
   ctx: EngineContext,
   req: TrainRequest,
   encoder: Encoder,
   plan: TrainingPlan,
-): Promise<{ accuracy: number[]; auroc: number[] }> {
+): Promise<ValidationValues> {
   const weights = await encoder.getWeights();
   const accuracy: number[] = [];
   const auroc: number[] = [];
+  const episodeAuroc: number[] = [];
   for (const s of plan.sources) {
     if (!s.val) continue;
     const r = await runCell(ctx, {
@@ -160,8 +161,9 @@ async function validate(
     });
     accuracy.push(r.accuracy.mean);
     auroc.push(r.auroc.mean);
+    episodeAuroc.push(...r.perEpisode.auroc);
   }
-  return { accuracy, auroc };
+  return { accuracy, auroc, episodeAuroc };
 }
 
 /**
