@@ -398,22 +398,33 @@ test.describe('few-shot engine', () => {
       { name: 'conv4', inputSize: 36, channels: 3, seed: 5, width: 16 },
       { name: 'resnet12', inputSize: 24, channels: 3, seed: 3, widths: [8, 8, 16, 16] },
     ];
+    // Black top halves: windows of equal maxima, whose gradient goes to the first one only (as MaxPoolGrad).
+    const flat = [false, false, false, false, true, true];
+    configs.push(
+      { name: 'conv4', inputSize: 32, channels: 3, seed: 2, width: 16 },
+      { name: 'conv4', inputSize: 36, channels: 3, seed: 4, width: 8 },
+    );
     type Values = { name: string; values: number[] }[];
     type Grads = { loss: number; grads: Values; running: Values }[];
     const run = async (backend: string, reference: boolean): Promise<Grads> => {
       await openApp(page, `backend=${backend}&demo=off`);
       await expect(page.getByTestId('env-backend')).toHaveText(backend);
       return page.evaluate(
-        async ([cs, ref]) => {
+        async ([cs, ref, fl]) => {
           const out = [];
-          for (const c of cs) {
-            const g = await window.protobench.compute.encoderGradients(c, { batch: 6, seed: 1, reference: ref });
+          for (const [k, c] of cs.entries()) {
+            const g = await window.protobench.compute.encoderGradients(c, {
+              batch: 6,
+              seed: 1,
+              reference: ref,
+              flat: fl[k],
+            });
             const plain = (ts: typeof g.grads) => ts.map((t) => ({ name: t.name, values: Array.from(t.values) }));
             out.push({ loss: g.loss, grads: plain(g.grads), running: plain(g.running) });
           }
           return out;
         },
-        [configs, reference] as const,
+        [configs, reference, flat] as const,
       );
     };
     const cpu = await run('cpu', true);

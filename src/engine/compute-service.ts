@@ -302,7 +302,7 @@ export class ComputeService {
   /** Gradients of a seeded encoder on seeded input (custom conv gradient vs a backend's native one). */
   async encoderGradients(
     config: EncoderConfig,
-    opts: { batch: number; seed: number; reference?: boolean },
+    opts: Parameters<typeof encoderGradients>[1],
   ): Promise<{ loss: number; grads: WeightTensor[]; running: WeightTensor[] }> {
     return encoderGradients(config, opts);
   }

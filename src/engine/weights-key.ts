@@ -27,7 +27,8 @@ import type { EncoderConfig } from './fewshot/encoders/types';
  * 4: on wasm, 3x3 weight gradients from wasm-simd/ (another summation order).
  * 5: on wasm, 3x3 convolutions and their gradients by Winograd F(2x2, 3x3) and F(3x3, 2x2) (wasm-simd/).
  * 6: model selection on val AUROC with the initialisation as a candidate, early stopping (`patience`);
- *    episodes from src/core/training/plan.ts; the init seed is the encoder's (training-seed repeats).
+ *    episodes from src/core/training/plan.ts; the init seed is the encoder's (training-seed repeats); the
+ *    max-pool gradient goes to a window's first maximum only (it went to every tied one).
  */
 export const TRAINER_VERSION = 6;
 

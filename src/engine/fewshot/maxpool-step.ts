@@ -3,14 +3,27 @@ import * as tf from '@tensorflow/tfjs';
 /**
  * 2x2 max-pool, stride 2 (floor), whose gradient is routed by a mask built from float ops only, by
  * broadcasting the pooled value over its window ([B, h, 1, w, 1, C] against x as [B, h, 2, w, 2, C]):
- *   mask = 1 - step(y - x)   (y >= x in its window, equal exactly at the window's maximum: 1 there, else 0)
+ *   m    = 1 - step(y - x)   (1 where x equals the window's maximum, else 0)
+ *   mask = m at the window's first maximum only (row-major, as MaxPoolGrad and PyTorch: `firstOnly`)
  *   dx   = dy * mask          (an odd last row/column is in no window: its gradient is 0, added by a pad)
  * On wasm, tfjs's MaxPoolGrad kernel, an equal()/cast() mask (bool tensors take slow paths), sign() (~30x
  * slower than step() there) and nearest-neighbour upsampling of y (this file's previous form: 10 % of a
  * step) each cost more (measured with bench/micro). The mask is built in the forward pass and saved instead
- * of x. Where a window holds several equal maxima each receives the gradient (MaxPoolGrad picks one); the
- * encoders pool BatchNorm outputs, where exact ties have probability ~0.
+ * of x. Ties are not rare: on images with flat backgrounds 1.4 % of the first block's windows hold equal
+ * maxima (bench/reference's check against PyTorch found it), and routing to each of them multiplied the
+ * gradient there.
  */
+
+/** `m` ([B, h, 2, w, 2, C], 0/1) kept at each window's first 1 only: m * (no 1 before it in the window). */
+function firstOnly(m: tf.Tensor): tf.Tensor {
+  const u = tf.sub(1, m);
+  const [u0, u1] = tf.split(u, 2, 4) as [tf.Tensor, tf.Tensor];
+  const beforeInRow = tf.concat([tf.onesLike(u0), u0], 4);
+  const [row0None] = tf.split(tf.mul(u0, u1), 2, 2) as [tf.Tensor, tf.Tensor];
+  const beforeRow = tf.concat([tf.onesLike(row0None), row0None], 2);
+  return tf.mul(tf.mul(m, beforeInRow), beforeRow);
+}
+
 export function maxPool2TrainStep(x: tf.Tensor4D): tf.Tensor4D {
   const [B, H, W, C] = x.shape;
   const h = Math.floor(H / 2);
@@ -22,7 +35,9 @@ export function maxPool2TrainStep(x: tf.Tensor4D): tf.Tensor4D {
     const y = tf.maxPool(xi, 2, 2, 'valid');
     // Odd sides: only the windowed part (tfjs-wasm's Slice copies through JS, but only the small blocks are odd).
     const xe = even ? xi : tf.slice(xi, [0, 0, 0, 0], [B, 2 * h, 2 * w, C]);
-    const mask = tf.sub(1, tf.step(tf.sub(tf.reshape(y, [B, h, 1, w, 1, C]), tf.reshape(xe, [B, h, 2, w, 2, C]))));
+    const mask = tf.tidy(() =>
+      firstOnly(tf.sub(1, tf.step(tf.sub(tf.reshape(y, [B, h, 1, w, 1, C]), tf.reshape(xe, [B, h, 2, w, 2, C]))))),
+    );
     save([mask]);
     return {
       value: y,

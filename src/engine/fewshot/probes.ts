@@ -275,15 +275,24 @@ export async function timeTrainStep(
  */
 export async function encoderGradients(
   config: EncoderConfig,
-  opts: { batch: number; seed: number; reference?: boolean },
+  opts: { batch: number; seed: number; reference?: boolean; flat?: boolean },
 ): Promise<{ loss: number; grads: WeightTensor[]; running: WeightTensor[] }> {
   const enc = createEncoder(config);
-  const x = seededTensor(
-    [opts.batch, config.inputSize, config.inputSize, config.channels],
-    seedFrom(opts.seed, 'x'),
-    0,
-    1,
-  ) as tf.Tensor4D;
+  const shape: [number, number, number, number] = [opts.batch, config.inputSize, config.inputSize, config.channels];
+  const noise = seededTensor(shape, seedFrom(opts.seed, 'x'), 0, 1) as tf.Tensor4D;
+  // `flat`: the top half of every image black, as on scans and product photos: its conv output is constant,
+  // so max-pool windows there hold equal maxima (ties).
+  const x = opts.flat
+    ? tf.tidy(() => {
+        const half = Math.floor(config.inputSize / 2);
+        const keep = tf.concat(
+          [tf.zeros([1, half, config.inputSize, 1]), tf.ones([1, config.inputSize - half, config.inputSize, 1])],
+          1,
+        );
+        return tf.mul(noise, keep) as tf.Tensor4D;
+      })
+    : noise;
+  if (x !== noise) noise.dispose();
   const r = seededTensor([opts.batch, enc.cost.dim], seedFrom(opts.seed, 'r'), -1, 1);
   try {
     const { value, grads } = tf.variableGrads(

@@ -8,7 +8,7 @@ import { runByChannelGroups, simdKernels, simdKernelsReady, type SimdKernels } f
  * times (mean, centred variance, normalise + pool), the backward twice; tfjs ops took ~20 passes. Same maths
  * as batchnorm-train.ts + maxpool-step.ts + ReLU, with N = B H W, rstd = 1 / sqrt(var + eps), a = gamma rstd:
  *   z = (y - mean) a + beta, pooled = 2x2 max of z, out = max(pooled, 0)
- *   dz = dOut [pooled > 0] at the window positions equal to its maximum (ties all receive it), else 0
+ *   dz = dOut [pooled > 0] at the window's first position equal to its maximum (row-major, as MaxPoolGrad), else 0
  *   dbeta = sum dz, dgamma = rstd sum dz (y - mean), dy = a dz - a rstd dgamma / N (y - mean) - a dbeta / N
  */
 
