@@ -56,7 +56,9 @@ describe('checkAgainstCatalog', () => {
         m.startsWith('training.'),
       );
     expect(warn({ steps: 600, valEvery: 100 })).toEqual([]);
-    expect(warn({ steps: 600, valEvery: 0 })[0]).toMatch(/^training.valEvery is 0: no validation, so no model selection/);
+    expect(warn({ steps: 600, valEvery: 0 })[0]).toMatch(
+      /^training.valEvery is 0: no validation, so no model selection/,
+    );
     expect(warn({ steps: 600, valEvery: 400 })[0]).toMatch(/only the initialisation and the last step/);
     expect(warn({ steps: 150, valEvery: 50 })[0]).toMatch(/^training.steps is 150: below 200 steps/);
     expect(warn({ steps: 0, valEvery: 0 })[0]).toMatch(/^training.steps is 0: /);

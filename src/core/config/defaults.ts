@@ -22,7 +22,16 @@ interface Profile {
   allTasks: boolean;
 }
 
-const CPU_TRAINING: TrainingBudget = { steps: 60, way: 5, shot: 1, query: 5, lr: 0.001, valEvery: 30, patience: 5, seeds: 1 };
+const CPU_TRAINING: TrainingBudget = {
+  steps: 60,
+  way: 5,
+  shot: 1,
+  query: 5,
+  lr: 0.001,
+  valEvery: 30,
+  patience: 5,
+  seeds: 1,
+};
 
 export const BACKEND_PROFILES: Readonly<Record<BackendChoice, Profile>> = {
   auto: { resolution: 84, shots: [1, 5], episodes: 100, training: CPU_TRAINING, allTasks: false },
