@@ -46,7 +46,16 @@ describe('validateSweepConfig', () => {
     const bare = clone();
     delete (bare as Record<string, unknown>).training;
     delete (bare as Record<string, unknown>).backend;
-    expect(valid(bare).training).toEqual({ steps: 60, way: 5, shot: 1, query: 5, lr: 0.001, valEvery: 30, patience: 5, seeds: 1 });
+    expect(valid(bare).training).toEqual({
+      steps: 60,
+      way: 5,
+      shot: 1,
+      query: 5,
+      lr: 0.001,
+      valEvery: 30,
+      patience: 5,
+      seeds: 1,
+    });
     expect(valid(bare).backend).toBe('wasm');
     // --backend wins, and picks the default training budget.
     const r = validateSweepConfig(bare, { backend: 'webgpu' });
