@@ -33,7 +33,7 @@ import { WEIGHTS_FORMAT, type EncoderConfig, type EncoderWeights } from '../../s
 import { protoLoss } from '../../src/engine/fewshot/loss';
 import { episodeOutcome } from '../../src/engine/fewshot/metrics';
 import { packEpisodes } from '../../src/engine/fewshot/pack';
-import { protonetBlock } from '../../src/engine/fewshot/protonet';
+import { protonetBlock, readBlock } from '../../src/engine/fewshot/protonet';
 import { prepareSimdKernels } from '../../src/engine/wasm-simd/instance';
 import type { PlanEpisode, PlanTensor, ProtocolPlan } from './build-plan';
 
@@ -194,9 +194,8 @@ async function main(): Promise<void> {
     const emb = embedder.embed(x);
     const row = new Map(union.map((img, i) => [img, i]));
     const block = packEpisodes(eps, (img) => row.get(img) as number);
-    const o = protonetBlock(emb, block);
-    const [scores, preds] = (await Promise.all([o.scores.data(), o.predictions.data()])) as [Float32Array, Int32Array];
-    const outcomes = eps.map((ep, i) => episodeOutcome(ep, i, block, scores, preds));
+    const o = await readBlock(protonetBlock(emb, block));
+    const outcomes = eps.map((ep, i) => episodeOutcome(ep, i, block, o));
     result.episodes = {
       target: ev.target,
       k: ev.k,
@@ -204,8 +203,6 @@ async function main(): Promise<void> {
       accuracy: outcomes.map((x) => x.accuracy),
       auroc: outcomes.map((x) => x.auroc),
     };
-    o.scores.dispose();
-    o.predictions.dispose();
     emb.dispose();
     x.dispose();
     embedder.dispose();

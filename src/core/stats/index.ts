@@ -5,3 +5,4 @@ export * from './auroc';
 export * from './accuracy';
 export * from './protonet';
 export * from './repeats';
+export * from './log-odds';

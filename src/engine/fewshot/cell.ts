@@ -17,7 +17,7 @@ import type { Embedder, Encoder, EncoderConfig, EncoderWeights } from './encoder
 import { embedChunk, episodeBlock, maxTensorBytes } from './limits';
 import { episodeOutcome, PerClassTally, type EpisodeOutcome } from './metrics';
 import { blockDims, packEpisodes, type BlockDims } from './pack';
-import { protonetBlock } from './protonet';
+import { protonetBlock, readBlock } from './protonet';
 import { loadTaskView, type ViewOverride } from './task-view';
 
 /** What the engine needs from its host (the compute service). */
@@ -186,17 +186,9 @@ async function evaluateBlock(
   dims?: BlockDims,
 ): Promise<EpisodeOutcome[]> {
   const block = packEpisodes(episodes, rowOf, dims);
-  const out = protonetBlock(embeddings, block);
-  let scores: Float32Array;
-  let preds: Int32Array;
-  try {
-    [scores, preds] = (await Promise.all([out.scores.data(), out.predictions.data()])) as [Float32Array, Int32Array];
-  } finally {
-    out.scores.dispose();
-    out.predictions.dispose();
-  }
+  const out = await readBlock(protonetBlock(embeddings, block));
   await ctx.checkpoint();
-  return episodes.map((ep, e) => episodeOutcome(ep, e, block, scores, preds));
+  return episodes.map((ep, e) => episodeOutcome(ep, e, block, out));
 }
 
 interface PathArgs {

@@ -1,5 +1,5 @@
 import type { Episode } from '../../core/sampling';
-import { accuracy, auroc, multiclassAuroc, multilabelAccuracy, multilabelAuroc } from '../../core/stats';
+import { accuracy, auroc, logOdds, multiclassAuroc, multilabelAccuracy, multilabelAuroc } from '../../core/stats';
 import type { PackedBlock } from './pack';
 
 /** One episode's outcome, unpadded. */
@@ -19,36 +19,40 @@ export interface EpisodeOutcome {
 
 /**
  * Cut episode `e` of a read-back block out of its padding and score it on the CPU with src/core/stats.
- * `scores` is [E, Qmax, Pmax] (single) or [E, Qmax, Pmax/2] (multilabel); `preds` is [E, Qmax] or
- * [E, Qmax, Pmax/2].
+ * `scores` and `rank` are [E, Qmax, Pmax] (single) or [E, Qmax, Pmax/2] (multilabel); `preds` is [E, Qmax]
+ * or [E, Qmax, Pmax/2]. AUROC ranks log-odds (`logOdds` of the single-label logits in `rank`; multilabel
+ * `rank` is one already): the probabilities' order without their float32 saturation (see BlockOutput).
  */
 export function episodeOutcome(
   ep: Episode,
   e: number,
   block: PackedBlock,
-  scores: Float32Array,
-  preds: Int32Array,
+  out: { scores: Float32Array; preds: Int32Array; rank: Float32Array },
 ): EpisodeOutcome {
+  const { scores, preds, rank } = out;
   const m = ep.query.length;
   const w = ep.way;
   const cols = ep.kind === 'single' ? block.protos : block.protos / 2;
   const sc = new Float32Array(m * w);
+  const rk = new Float32Array(m * w);
   const pr = new Int32Array(ep.kind === 'single' ? m : m * w);
   for (let i = 0; i < m; i++) {
     const row = (e * block.query + i) * cols;
     sc.set(scores.subarray(row, row + w), i * w);
+    rk.set(rank.subarray(row, row + w), i * w);
     if (ep.kind === 'single') pr[i] = preds[e * block.query + i] as number;
     else pr.set(preds.subarray(row, row + w), i * w);
   }
   if (ep.kind === 'single') {
     const labels = Int32Array.from(ep.query, (q) => q.label);
+    const odds = logOdds(rk, m, w);
     let au: number;
     if (w === 2) {
-      // Binary: classes are [negative, positive]; the score is P(positive).
-      const p1 = Float64Array.from({ length: m }, (_, i) => sc[i * 2 + 1] as number);
+      // Binary: classes are [negative, positive]; the score is (the log-odds of) P(positive).
+      const p1 = Float64Array.from({ length: m }, (_, i) => odds[i * 2 + 1] as number);
       au = auroc(p1, labels);
     } else {
-      au = multiclassAuroc(sc, labels, w).macro;
+      au = multiclassAuroc(odds, labels, w).macro;
     }
     return { index: ep.index, accuracy: accuracy(pr, labels), auroc: au, predictions: pr, scores: sc };
   }
@@ -57,7 +61,7 @@ export function episodeOutcome(
   return {
     index: ep.index,
     accuracy: multilabelAccuracy(pr, targets),
-    auroc: multilabelAuroc(sc, targets, w).macro,
+    auroc: multilabelAuroc(rk, targets, w).macro,
     predictions: pr,
     scores: sc,
   };

@@ -14,7 +14,7 @@ import { protoLoss } from './loss';
 import { blockLabels, maxRelDiff } from './probe-math';
 import { episodeOutcome, type EpisodeOutcome } from './metrics';
 import { packEpisodes } from './pack';
-import { protonetBlock } from './protonet';
+import { protonetBlock, readBlock } from './protonet';
 
 /**
  * Measurements and checks that need no dataset: embedding and training-step speed on synthetic input
@@ -326,11 +326,8 @@ export async function protonetOnEmbeddings(
   const t = tf.tensor2d(embeddings, [embeddings.length / dim, dim]);
   try {
     const block = packEpisodes(episodes, (img) => img);
-    const out = protonetBlock(t, block);
-    const scores = (await out.scores.data()) as Float32Array;
-    const preds = (await out.predictions.data()) as Int32Array;
-    tf.dispose([out.scores, out.predictions]);
-    return episodes.map((ep, e) => episodeOutcome(ep, e, block, scores, preds));
+    const out = await readBlock(protonetBlock(t, block));
+    return episodes.map((ep, e) => episodeOutcome(ep, e, block, out));
   } finally {
     t.dispose();
   }

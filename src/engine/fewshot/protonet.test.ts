@@ -6,7 +6,7 @@ import { multilabelView, singleLabelView } from '../../core/sampling/test-fixtur
 import { protonetMultilabel, protonetSingleLabel } from '../../core/stats';
 import { episodeOutcome } from './metrics';
 import { packEpisodes } from './pack';
-import { protonetBlock } from './protonet';
+import { protonetBlock, readBlock } from './protonet';
 
 // tfjs's pure-JS cpu backend under Node: the same kernels as the browser's cpu backend.
 beforeAll(async () => {
@@ -30,12 +30,10 @@ async function run(emb: Float32Array, dim: number, episodes: Episode[]): Promise
   const before = tf.memory().numTensors;
   const block = packEpisodes(episodes, (img) => img);
   const t = tf.tensor2d(emb, [emb.length / dim, dim]);
-  const out = protonetBlock(t, block);
-  const scores = (await out.scores.data()) as Float32Array;
-  const preds = (await out.predictions.data()) as Int32Array;
-  tf.dispose([t, out.scores, out.predictions]);
+  const out = await readBlock(protonetBlock(t, block));
+  t.dispose();
   expect(tf.memory().numTensors).toBe(before);
-  return episodes.map((ep, e) => episodeOutcome(ep, e, block, scores, preds));
+  return episodes.map((ep, e) => episodeOutcome(ep, e, block, out));
 }
 
 function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -150,6 +148,35 @@ describe('device ProtoNet equals the float64 reference (src/core/stats)', () => 
     expect(o!.scores[0]).toBeCloseTo(p, 6);
     expect(o!.scores[3]).toBeCloseTo(p, 6);
     expect(o!.accuracy).toBe(1);
+    expect(o!.auroc).toBe(1);
+  });
+
+  it('AUROC ranks log-probabilities: queries whose float32 probability saturates at 1 stay ordered', async () => {
+    // 1-d embeddings; prototypes 0 (neg) and 10 (pos). Queries at 10 and 10.05 (pos) and 9.9 (neg) have
+    // logit gaps of 100, 101 and 98: P(pos) is exactly 1 in float32 for all three, so AUROC on probabilities
+    // ties them (0.75); their order, both positives above the negative, gives 1.
+    const emb = Float32Array.from([0, 10, 10, 10.05, 9.9, 0.5]);
+    const ep: Episode = {
+      kind: 'single',
+      index: 0,
+      way: 2,
+      classes: [
+        { value: 0, name: 'neg' },
+        { value: 1, name: 'pos' },
+      ],
+      support: [
+        { image: 0, label: 0 },
+        { image: 1, label: 1 },
+      ],
+      query: [
+        { image: 4, label: 0 },
+        { image: 5, label: 0 },
+        { image: 2, label: 1 },
+        { image: 3, label: 1 },
+      ],
+    };
+    const [o] = await run(emb, 1, [ep]);
+    expect([o!.scores[1], o!.scores[5], o!.scores[7]]).toEqual([1, 1, 1]);
     expect(o!.auroc).toBe(1);
   });
 });

@@ -10,6 +10,25 @@ export interface BlockOutput {
   scores: tf.Tensor3D;
   /** Single-label: [E, Qmax] argmax class; multilabel: [E, Qmax, L] 1 where d_pos < d_neg. int32. */
   predictions: tf.Tensor;
+  /**
+   * What AUROC ranks, in the shape of `scores`: the logits (single-label; metrics.ts takes their log-odds
+   * in float64) or d_neg - d_pos (multilabel: the log-odds already). With far-apart prototypes most query
+   * rows have a float32 probability of exactly 1, and XNNPACK's softmax (wasm) flushes subnormal ones to 0,
+   * so AUROC on probabilities tied them, and depended on the backend (bench/reference/README.md).
+   */
+  rank: tf.Tensor3D;
+}
+
+/** A block's outputs read back (one await for all three) and disposed. */
+export async function readBlock(
+  out: BlockOutput,
+): Promise<{ scores: Float32Array; preds: Int32Array; rank: Float32Array }> {
+  try {
+    const [scores, preds, rank] = await Promise.all([out.scores.data(), out.predictions.data(), out.rank.data()]);
+    return { scores: scores as Float32Array, preds: preds as Int32Array, rank: rank as Float32Array };
+  } finally {
+    tf.dispose([out.scores, out.predictions, out.rank]);
+  }
 }
 
 /**
@@ -48,11 +67,19 @@ export function protonetBlock(embeddings: tf.Tensor2D, block: PackedBlock): Bloc
     if (block.kind === 'single') {
       const mask = tf.mul(tf.sub(1, tf.reshape(valid, [E, 1, P])), MASKED);
       const logits = tf.add(tf.neg(d), mask);
-      return { scores: tf.softmax(logits) as tf.Tensor3D, predictions: tf.argMax(logits, -1) };
+      return {
+        scores: tf.softmax(logits) as tf.Tensor3D,
+        predictions: tf.argMax(logits, -1),
+        rank: logits as tf.Tensor3D,
+      };
     }
     const pairs = tf.reshape(d, [E, Q, P / 2, 2]);
     const [dNeg, dPos] = tf.unstack(pairs, 3) as [tf.Tensor3D, tf.Tensor3D];
     const x = tf.sub(dNeg, dPos);
-    return { scores: tf.sigmoid(x) as tf.Tensor3D, predictions: tf.cast(tf.greater(x, 0), 'int32') };
+    return {
+      scores: tf.sigmoid(x) as tf.Tensor3D,
+      predictions: tf.cast(tf.greater(x, 0), 'int32'),
+      rank: tf.clone(x) as tf.Tensor3D,
+    };
   });
 }
