@@ -80,6 +80,16 @@ class StatsTest(unittest.TestCase):
         self.assertEqual(au, 1.0)
 
 
+    def test_log_odds_orders_saturated_probabilities(self):
+        # As src/core/stats/log-odds.test.ts: hand rows, and gaps of 100, 101, 98 where p is exactly 1.
+        lo = T.log_odds(np.array([[1.0, 2.0, 3.0]]))
+        p = np.exp([1.0, 2.0, 3.0]) / np.exp([1.0, 2.0, 3.0]).sum()
+        np.testing.assert_allclose(lo[0], np.log(p / (1 - p)), rtol=1e-12)
+        far = T.log_odds(np.array([[-100.0, 0.0], [-101.0, 0.0], [-98.0, 0.0]]))
+        np.testing.assert_allclose(far[:, 1], [100, 101, 98], rtol=1e-12)
+        self.assertEqual(T.auroc(far[:, 1].tolist() + [-5.0], [True, True, False, False]), 1.0)
+
+
 class CompareTest(unittest.TestCase):
     def test_difference_rules(self):
         import compare_training as C

@@ -455,8 +455,22 @@ class Embeddings:
 # Softmax probabilities below float32's smallest normal number (a logit gap beyond ~87): "keep" them as IEEE
 # subnormals (PyTorch, tfjs's cpu backend) or "flush" them to 0, as tfjs's wasm backend (XNNPACK's softmax) does.
 # With far-apart prototypes many probabilities land there, and AUROC sees the flushed ones as ties.
-UNDERFLOW = {"mode": "keep"}
+# What AUROC ranks: "logodds" (ProtoBench since it stopped ranking float32 probabilities: log(p / (1 - p)) in
+# float64 from the logits, src/core/stats/log-odds.ts), or float32 softmax probabilities as older ProtoBench
+# did, with subnormals kept ("keep": tfjs cpu) or flushed to 0 ("flush": tfjs wasm).
+UNDERFLOW = {"mode": "logodds"}
 FLT_MIN = float(np.finfo(np.float32).tiny)
+
+
+def log_odds(logits: np.ndarray) -> np.ndarray:
+    """log(p_c / (1 - p_c)) of the softmax of each row, = l_c - logsumexp_{j != c} l_j (float64)."""
+    w = logits.shape[1]
+    out = np.empty_like(logits)
+    for c in range(w):
+        others = np.delete(logits, c, axis=1)
+        m = others.max(axis=1)
+        out[:, c] = logits[:, c] - (m + np.log(np.exp(others - m[:, None]).sum(axis=1)))
+    return out
 
 
 @torch.no_grad()
@@ -469,7 +483,10 @@ def run_episode(emb: Embeddings, dataset: str, ep: Dict[str, Any]) -> Tuple[floa
     ys = torch.tensor([p[1] for p in ep["support"]], dtype=torch.long)
     yq = np.array([p[1] for p in ep["query"]], dtype=np.int64)
     logits = neg_sq_dist(emb.get(dataset, q_idx), prototypes(emb.get(dataset, s_idx), ys, way))
-    probs = torch.softmax(logits, -1).numpy()
+    if UNDERFLOW["mode"] == "logodds":
+        probs = log_odds(logits.numpy().astype(np.float64))
+    else:
+        probs = torch.softmax(logits, -1).numpy()
     if UNDERFLOW["mode"] == "flush":
         probs = np.where(probs < FLT_MIN, np.float32(0), probs)
     preds = logits.argmax(-1).numpy()
@@ -928,7 +945,7 @@ def check_against_tfjs(plan: Dict[str, Any], check: Dict[str, Any], image_source
         acc, au = run_episodes(emb, ev["target"]["dataset"], eps)
         report["episode_accuracy"] = {"torch": acc, "tfjs": ep["accuracy"]}
         report["episode_auroc"] = {"torch": au, "tfjs": ep["auroc"]}
-        other = "flush" if UNDERFLOW["mode"] == "keep" else "keep"
+        other = "flush" if UNDERFLOW["mode"] != "flush" else "keep"
         chosen = UNDERFLOW["mode"]
         UNDERFLOW["mode"] = other
         report["episode_auroc"][f"torch_{other}_underflow"] = run_episodes(emb, ev["target"]["dataset"], eps)[1]
@@ -960,9 +977,10 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     )
     ap.add_argument(
         "--softmax-underflow",
-        choices=("keep", "flush"),
-        default="keep",
-        help="softmax probabilities below float32's smallest normal: keep (IEEE, tfjs cpu) or flush to 0 (tfjs wasm)",
+        choices=("logodds", "keep", "flush"),
+        default="logodds",
+        help="what AUROC ranks: logodds (ProtoBench now: float64 log-odds from the logits), or float32 softmax "
+        "probabilities as older ProtoBench did, subnormals kept (tfjs cpu) or flushed to 0 (tfjs wasm)",
     )
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
