@@ -40,4 +40,14 @@ describe('combineRepeats and pairedDifference', () => {
     const sd = Math.sqrt(episodes.reduce((s, x) => s + (x - 0.15) ** 2, 0) / 2);
     expect(dr.ci95).toBeCloseTo(Math.hypot(12.706 * 0.05, (1.96 * sd) / Math.sqrt(3)), 9);
   });
+
+  it('a row without repeats is one value against every repeat', () => {
+    const ra = combineRepeats([withEpisodes([0.5, 0.7, 0.6]), withEpisodes([0.7, 0.9, 0.8])], [0, 1]);
+    const px = withEpisodes([0.4, 0.6, 0.5]);
+    px.accuracy = { mean: 0.5, ci95: 0, std: 0.1 };
+    const d = pairedDifference(ra, px, 'accuracy');
+    // Repeat means 0.6 and 0.8 against 0.5: 0.1 and 0.3; episodes averaged 0.6, 0.8, 0.7 minus 0.4, 0.6, 0.5.
+    expect(d.mean).toBeCloseTo(0.2, 12);
+    expect(d.ci95).toBeCloseTo(12.706 * 0.1, 9);
+  });
 });

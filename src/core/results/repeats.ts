@@ -65,7 +65,8 @@ function need(c: CellResult): { accuracy: number[]; auroc: number[] } {
  * `a - b` of two cells over the same episodes (and, with repeats, the same training seeds: repeat r of
  * both rows starts from the same init), with the CI of the difference: the episode term over the paired
  * per-episode differences, plus, with repeats, the training-spread term over the per-repeat differences
- * (the rule of src/core/stats/repeats.ts). Needs both cells' per-episode values.
+ * (the rule of src/core/stats/repeats.ts); a `b` without repeats (pixels) counts as the same value in each.
+ * Needs both cells' per-episode values.
  */
 export function pairedDifference(
   a: CellResult,
@@ -78,9 +79,10 @@ export function pairedDifference(
   const episodes = summarizeRepeats([ea.map((x, i) => x - (eb[i] as number))]);
   const ra = a.repeats;
   const rb = b.repeats;
-  if (!ra || !rb || ra.length !== rb.length || ra.length < 2)
+  if (!ra || ra.length < 2 || (rb && rb.length !== ra.length))
     return { mean: episodes.mean, ci95: episodes.ci95, repeats: 1 };
-  const means = ra.map((r, i) => r[metric] - (rb[i] as (typeof rb)[number])[metric]);
+  // A row without repeats (pixels) is one value against every repeat of the other.
+  const means = ra.map((r, i) => r[metric] - (rb ? (rb[i] as (typeof rb)[number])[metric] : b[metric].mean));
   const R = means.length;
   const mean = means.reduce((s, m) => s + m, 0) / R;
   const sd = Math.sqrt(means.reduce((s, m) => s + (m - mean) ** 2, 0) / (R - 1));
