@@ -5,7 +5,7 @@
 #
 #   bash bench/reference/train-reference.sh --data DIR --config 'QUERY' --out OUTDIR
 #        [--train-seeds R] [--patience P] [--threads 2] [--check] [--maxpool-ties first|all] [--selection best|gated]
-#        [--softmax-underflow keep|flush] [--protobench RUN.json]
+#        [--softmax-underflow logodds|keep|flush] [--protobench RUN.json]
 #
 # Writes OUTDIR/plan.json, torch.json, torch.md (and check-tfjs.json, check.json; compare.json, compare.md).
 set -euo pipefail
@@ -35,15 +35,6 @@ fi
   exit 2
 }
 mkdir -p "$OUT"
-# Beside a run on ProtoBench's wasm backend, imitate its softmax (XNNPACK flushes subnormal probabilities to 0,
-# which moves AUROC; README.md "How close the two can be") unless the command line chose.
-if [ -n "$RUN" ] && [[ " ${TORCH_OPTS[*]} " != *" --softmax-underflow "* ]]; then
-  backend=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).environment.backend)' "$RUN")
-  if [ "$backend" = wasm ]; then
-    echo "train-reference: $RUN ran on wasm: --softmax-underflow flush" >&2
-    TORCH_OPTS+=(--softmax-underflow flush)
-  fi
-fi
 now() { date +%s.%N; }
 t0=$(now)
 npx tsx tools/protocol/plan.ts --data "$DATA" --config "$CONFIG" --out "$OUT/plan.json" "${PLAN_OPTS[@]}" 2> >(grep -v -e 'tfjs-node' -e '^=\+$' -e 'Hi, looks like' -e '^$' >&2)
