@@ -30,7 +30,8 @@ function config(): RunConfig {
     shots: [1, 5],
     query: 10,
     episodes: 100,
-    training: { steps: 30, way: 3, shot: 1, query: 5, lr: 1e-3, valEvery: 10, patience: 3, seeds: 3 },
+    // 100 steps: the budget the page flags as the least that learns anything measurable (MIN_USEFUL_STEPS).
+    training: { steps: 100, way: 3, shot: 1, query: 5, lr: 1e-3, valEvery: 20, patience: 3, seeds: 3 },
     seed: 0,
   };
 }
@@ -38,13 +39,13 @@ function config(): RunConfig {
 test('on real images, the trained row is never below the untrained one beyond the CI over episodes and training seeds; the record shows every training', async ({
   app,
 }) => {
-  test.setTimeout(600_000);
+  test.setTimeout(900_000);
   await app.getByTestId('import-folder').setInputFiles(realImagesSmall());
   await expect(app.getByTestId('import-status')).toHaveText('Import finished.', { timeout: 120_000 });
   await openApp(app, `${configToQuery(config())}&demo=off`);
   await expect(app.locator('body[data-run-ready="true"]')).toBeAttached({ timeout: 60_000 });
   await app.getByTestId('run-start').click();
-  await expect(app.locator('#run-body[data-status="done"]')).toBeAttached({ timeout: 540_000 });
+  await expect(app.locator('#run-body[data-status="done"]')).toBeAttached({ timeout: 840_000 });
 
   const record = await app.evaluate(async () => {
     const runs = await window.protobench.data.listRuns();
@@ -101,4 +102,16 @@ test('on real images, the trained row is never below the untrained one beyond th
   // The page draws every curve with the kept checkpoint marked.
   await expect(app.getByTestId('training-curve')).toHaveCount(trainings.length);
   await expect(app.locator('[data-testid="training-curve"] circle[data-chosen]')).toHaveCount(trainings.length);
+  // Cells with training repeats say which CI they carry, on the page and in a share link's view.
+  const marked = (root: string) => app.locator(`${root} [data-testid="cell"][data-ci-kind="episodes+training"]`);
+  await expect(marked('#run-body')).toHaveCount(2 * 2 * TARGETS.length);
+  await expect(app.locator('#run-body [data-testid="ci-kind-legend"]')).toContainText('3 training runs');
+  await app.getByTestId('run-share').click();
+  const link = await app.getByTestId('run-share-link').inputValue();
+  await app.goto(`/?backend=wasm&demo=off${new URL(link).hash}`);
+  await expect(app.getByTestId('shared-view')).toBeVisible();
+  await expect(marked('[data-testid="shared-view"]')).toHaveCount(2 * 2 * TARGETS.length);
+  await expect(app.locator('[data-testid="shared-view"] [data-testid="ci-kind-legend"]')).toContainText(
+    '3 training runs',
+  );
 });
