@@ -34,22 +34,17 @@
 
 import {
   BACKEND_CHOICES,
-  BACKEND_PROFILES,
   Checker,
-  CONFIG_LIMITS as L,
   configHash,
   configToQuery,
-  ENCODER_CHOICES,
   EVAL_SPLITS,
-  joinPath,
-  parseSourceKey,
-  parseTargetKey,
-  RESOLUTIONS,
-  sourceKey,
-  targetKey,
+  FIELDS,
   checkTraining,
-  validateConfig,
+  fieldDefaults,
+  getPath,
+  setPath,
   type BackendChoice,
+  type ConfigField,
   type EncoderChoice,
   type EvalSplit,
   type Resolution,
@@ -59,7 +54,8 @@ import {
   type TrainingBudget,
   type ValueError,
 } from '../src/core/config';
-import { EPISODE_MODES, type EpisodeMode } from '../src/core/sampling/types';
+import type { EpisodeMode } from '../src/core/sampling/types';
+import { checkAxis, gridAxes, idPart, usedBy } from './axes';
 
 export interface SweepGrid {
   encoders: EncoderChoice[];
@@ -89,135 +85,35 @@ export interface SweepConfig {
 
 const TOP_KEYS = ['grid'] as const;
 const TOP_OPTIONAL = ['name', 'backend', 'demo', 'training', 'evalSplit', 'description'] as const;
-const GRID_KEYS = [
-  'encoders',
-  'resolutions',
-  'modes',
-  'shots',
-  'queries',
-  'episodes',
-  'seeds',
-  'sources',
-  'targets',
-] as const;
-const GRID_OPTIONAL = ['ways'] as const;
 /** Runs in one sweep, at most. */
 export const MAX_RUNS = 10_000;
 
 export type SweepValidation = { ok: true; config: SweepConfig } | { ok: false; errors: ValueError[] };
 
-/** A non-empty list without repeated values (by `key`): each item checked by `item`. */
-/**
- * The items of `v` (a list), each read by `item`; a repeated item (same `key`) is an error at its index
- * that names the first one. Undefined when any item is bad.
- */
-function distinct<T>(
-  c: Checker,
-  v: unknown[],
-  path: string,
-  item: (x: unknown, p: string) => T | undefined,
-  key: (t: T) => string,
-  repeated: { expected: string; found: (k: string, first: number) => string },
-): T[] | undefined {
-  const out: T[] = [];
-  const seen = new Map<string, number>();
+/** The grid object: one list per axis of the field table, each checked with the run config's rules. */
+function checkGrid(c: Checker, v: unknown, table: readonly ConfigField[]): SweepGrid | undefined {
+  const axes = gridAxes(table);
+  const optional = axes.filter((a) => a.field.sweep?.optional !== undefined).map((a) => a.name);
+  const required = axes.map((a) => a.name).filter((n) => !optional.includes(n));
+  const g = c.object(v, 'grid', required, optional);
+  if (!g) return undefined;
+  const grid: Record<string, unknown[]> = {};
   let ok = true;
-  v.forEach((x, i) => {
-    const p = joinPath(path, i);
-    const t = item(x, p);
-    if (t === undefined) {
-      ok = false;
-      return;
-    }
-    const k = key(t);
-    const first = seen.get(k);
-    if (first !== undefined) {
-      c.fail(p, repeated.expected, x, repeated.found(k, first));
-      ok = false;
-    } else seen.set(k, i);
-    out.push(t);
-  });
-  return ok ? out : undefined;
-}
-
-function axis<T>(
-  c: Checker,
-  v: unknown,
-  path: string,
-  item: (x: unknown, p: string) => T | undefined,
-  key: (t: T) => string,
-  what: string,
-): T[] | undefined {
-  if (!Array.isArray(v) || v.length === 0) return c.fail(path, `a non-empty list of ${what}`, v);
-  return distinct(c, v, path, item, key, {
-    expected: 'a value not already listed (each value is a run axis point)',
-    found: (k, first) => `${k}, the same as ${path}[${first}]`,
-  });
-}
-
-/** One item, or a non-empty list of distinct items (one run holds them all). */
-function group<T>(
-  c: Checker,
-  v: unknown,
-  path: string,
-  item: (x: unknown, p: string) => T | undefined,
-  key: (t: T) => string,
-  what: string,
-  max: number,
-): T[] | undefined {
-  if (!Array.isArray(v)) {
-    const t = item(v, path);
-    return t === undefined ? undefined : [t];
+  for (const a of axes) {
+    const modes = grid.modes as EpisodeMode[] | undefined;
+    const values = checkAxis(c, g, a, modes, table);
+    if (values === undefined) ok = false;
+    else grid[a.name] = values;
   }
-  if (v.length === 0 || v.length > max) return c.fail(path, `${what}, or a list of 1..${max} of them`, v);
-  return distinct(c, v, path, item, key, {
-    expected: 'an item not already in this list',
-    found: (k, first) => `${JSON.stringify(k)}, the same as ${path}[${first}]`,
-  });
+  return ok ? (grid as unknown as SweepGrid) : undefined;
 }
-
-const SOURCE_TEXT =
-  'a source key: "all-except-target", "untrained", "pixels", "dataset:<id>", "domain:<name>" or "task:<dataset>/<task>"';
-const TARGET_TEXT = 'a target key "<dataset>/<task>"';
-
-function sourceItem(c: Checker, x: unknown, p: string): SourceSpec | undefined {
-  if (typeof x !== 'string') return c.fail(p, SOURCE_TEXT, x);
-  const s = parseSourceKey(x);
-  if (!s) return c.fail(p, SOURCE_TEXT, x);
-  // The run config's own rules (id length, characters) apply to the parts.
-  const v = validateConfig({ ...PROBE, sources: [s] });
-  if (!v.ok) return c.fail(p, `${SOURCE_TEXT} (${v.errors.map((e) => e.message).join('; ')})`, x);
-  return s;
-}
-
-function targetItem(c: Checker, x: unknown, p: string): TargetRef | undefined {
-  if (typeof x !== 'string') return c.fail(p, TARGET_TEXT, x);
-  const t = parseTargetKey(x);
-  if (!t) return c.fail(p, TARGET_TEXT, x);
-  const v = validateConfig({ ...PROBE, targets: [t] });
-  if (!v.ok) return c.fail(p, `${TARGET_TEXT} (${v.errors.map((e) => e.message).join('; ')})`, x);
-  return t;
-}
-
-/** A valid run config whose fields are replaced one at a time to check a value with the run config's rules. */
-const PROBE: RunConfig = {
-  sources: [{ kind: 'untrained' }],
-  targets: [{ dataset: 'd', task: 't' }],
-  encoder: 'conv4',
-  resolution: 84,
-  mode: 'medimeta',
-  way: 5,
-  shots: [1],
-  query: 10,
-  episodes: 10,
-  evalSplit: 'test',
-  training: { steps: 0, way: 5, shot: 1, query: 5, lr: 0.001, valEvery: 0, patience: 5, seeds: 1 },
-  seed: 0,
-  backend: 'wasm',
-};
 
 /** Checks a parsed sweep config file; every problem with its path. */
-export function validateSweepConfig(v: unknown, opts: { backend?: BackendChoice } = {}): SweepValidation {
+export function validateSweepConfig(
+  v: unknown,
+  opts: { backend?: BackendChoice } = {},
+  table: readonly ConfigField[] = FIELDS,
+): SweepValidation {
   const c = new Checker();
   const o = c.object(v, '', TOP_KEYS, TOP_OPTIONAL);
   if (!o) return { ok: false, errors: c.errors };
@@ -238,68 +134,10 @@ export function validateSweepConfig(v: unknown, opts: { backend?: BackendChoice 
   const training =
     o.training === undefined
       ? backend
-        ? { ...BACKEND_PROFILES[backend].training }
+        ? (fieldDefaults(backend, table).training as TrainingBudget)
         : undefined
-      : checkTraining(c, o.training, 'training');
-
-  const g = c.object(o.grid, 'grid', GRID_KEYS, GRID_OPTIONAL);
-  let grid: SweepGrid | undefined;
-  if (g) {
-    const p = (k: string): string => joinPath('grid', k);
-    const int = (min: number, max: number) => (x: unknown, q: string) => c.int(x, q, min, max);
-    const encoders = axis(c, g.encoders, p('encoders'), (x, q) => c.oneOf(x, q, ENCODER_CHOICES), String, 'encoders');
-    const resolutions = axis(
-      c,
-      g.resolutions,
-      p('resolutions'),
-      (x, q) => c.oneOf(x, q, RESOLUTIONS),
-      String,
-      'resolutions',
-    );
-    const modes = axis(c, g.modes, p('modes'), (x, q) => c.oneOf(x, q, EPISODE_MODES), String, 'episode modes');
-    const ways =
-      g.ways === undefined
-        ? modes?.includes('fixed')
-          ? c.fail(p('ways'), 'a non-empty list of N (classes per episode): "fixed" is among the modes', undefined)
-          : [5]
-        : axis(c, g.ways, p('ways'), int(L.minWay, L.maxWay), String, `integers in [${L.minWay}, ${L.maxWay}]`);
-    const shots = axis(
-      c,
-      g.shots,
-      p('shots'),
-      (x, q) => group(c, x, q, int(1, L.maxShot), String, `an integer K in [1, ${L.maxShot}]`, L.shots),
-      (ks) => ks.join(','),
-      'K values (or K lists)',
-    );
-    const queries = axis(c, g.queries, p('queries'), int(1, L.maxQuery), String, `integers in [1, ${L.maxQuery}]`);
-    const episodes = axis(
-      c,
-      g.episodes,
-      p('episodes'),
-      int(1, L.maxEpisodes),
-      String,
-      `integers in [1, ${L.maxEpisodes}]`,
-    );
-    const seeds = axis(c, g.seeds, p('seeds'), int(0, L.maxSeed), String, `integers in [0, ${L.maxSeed}]`);
-    const sources = axis(
-      c,
-      g.sources,
-      p('sources'),
-      (x, q) => group(c, x, q, (y, r) => sourceItem(c, y, r), sourceKey, SOURCE_TEXT, L.sources),
-      (ss) => ss.map(sourceKey).join('\n'),
-      'source keys (or lists of them)',
-    );
-    const targets = axis(
-      c,
-      g.targets,
-      p('targets'),
-      (x, q) => group(c, x, q, (y, r) => targetItem(c, y, r), targetKey, TARGET_TEXT, L.targets),
-      (ts) => ts.map(targetKey).join('\n'),
-      'target keys (or lists of them)',
-    );
-    if (encoders && resolutions && modes && ways && shots && queries && episodes && seeds && sources && targets)
-      grid = { encoders, resolutions, modes, ways, shots, queries, episodes, seeds, sources, targets };
-  }
+      : checkTraining(c, o.training, 'training', table);
+  const grid = checkGrid(c, o.grid, table);
   if (!c.ok || !grid || !name || !backend || demo === undefined || !evalSplit || !training)
     return { ok: false, errors: c.errors };
   return { ok: true, config: { name, backend, demo, grid, training, evalSplit } };
@@ -319,96 +157,55 @@ export interface PlannedRun {
   at: Record<keyof SweepGrid, number>;
 }
 
-/** The keys, file-safe and joined with "+" when short enough; else a hash of them. */
-function slug(keys: string[]): string {
-  const joined = keys.map((k) => k.replace(/[^A-Za-z0-9_.-]+/g, '_')).join('+');
-  return joined.length <= 48 ? joined : `h${fnv32(keys.join('\n'))}`;
-}
-
-/** 32-bit FNV-1a of a string's UTF-16 code units, as 8 hex digits (names only, not identity). */
-function fnv32(s: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
+/** The run config of one grid point (`at`: the index of each axis's value); fields no sweep key names take their defaults. */
+function configAt(s: SweepConfig, at: Record<string, number>, table: readonly ConfigField[]): RunConfig {
+  const grid = s.grid as unknown as Record<string, unknown[]>;
+  const defaults = fieldDefaults(s.backend, table);
+  const config: Record<string, unknown> = {};
+  for (const f of table) {
+    const key = f.sweep?.key;
+    const value = !key
+      ? getPath(defaults, f.path)
+      : key.startsWith('grid.')
+        ? grid[key.slice('grid.'.length)]?.[at[key.slice('grid.'.length)] as number]
+        : getPath(s, key);
+    setPath(config, f.path, structuredClone(value));
   }
-  return h.toString(16).padStart(8, '0');
+  return config as unknown as RunConfig;
 }
 
 /**
- * The runs of a sweep, in a fixed order (the grid's axes nested as listed in `SweepGrid`, the last
- * fastest). Throws if the product exceeds MAX_RUNS.
+ * The runs of a sweep, in a fixed order (the grid's axes nested as `gridAxes` lists them, the last
+ * fastest). Axes the mode ignores are not expanded (their first value stands in the config), so no run is
+ * repeated. Throws if the product exceeds MAX_RUNS.
  */
-export function expandGrid(s: SweepConfig): PlannedRun[] {
-  const g = s.grid;
+export function expandGrid(s: SweepConfig, table: readonly ConfigField[] = FIELDS): PlannedRun[] {
+  const axes = gridAxes(table);
+  const grid = s.grid as unknown as Record<string, unknown[]>;
   const runs: PlannedRun[] = [];
   const ids = new Set<string>();
-  const ix = (xs: readonly unknown[]): number[] => xs.map((_, i) => i);
-  for (const ei of ix(g.encoders))
-    for (const ri of ix(g.resolutions))
-      for (const mi of ix(g.modes)) {
-        const mode = g.modes[mi] as EpisodeMode;
-        // Axes the mode ignores are not expanded (their first value stands in the config).
-        const wayIdx = mode === 'fixed' ? ix(g.ways) : [0];
-        const shotIdx = mode === 'variable' ? [0] : ix(g.shots);
-        const queryIdx = mode === 'variable' ? [0] : ix(g.queries);
-        for (const wi of wayIdx)
-          for (const ki of shotIdx)
-            for (const qi of queryIdx)
-              for (const pi of ix(g.episodes))
-                for (const si of ix(g.seeds))
-                  for (const oi of ix(g.sources))
-                    for (const ti of ix(g.targets)) {
-                      if (runs.length >= MAX_RUNS)
-                        throw new Error(`the grid has more than ${MAX_RUNS} runs: split it into several sweeps`);
-                      const config: RunConfig = {
-                        sources: (g.sources[oi] as SourceSpec[]).map((x) => ({ ...x })),
-                        targets: (g.targets[ti] as TargetRef[]).map((x) => ({ ...x })),
-                        encoder: g.encoders[ei] as EncoderChoice,
-                        resolution: g.resolutions[ri] as Resolution,
-                        mode,
-                        way: g.ways[wi] as number,
-                        shots: (g.shots[ki] as number[]).slice(),
-                        query: g.queries[qi] as number,
-                        episodes: g.episodes[pi] as number,
-                        evalSplit: s.evalSplit,
-                        training: { ...s.training },
-                        seed: g.seeds[si] as number,
-                        backend: s.backend,
-                      };
-                      const parts = [config.encoder, `r${config.resolution}`, mode];
-                      if (mode === 'fixed') parts.push(`n${config.way}`);
-                      if (mode !== 'variable') parts.push(`k${config.shots.join('_')}`, `q${config.query}`);
-                      parts.push(
-                        `ep${config.episodes}`,
-                        `s${config.seed}`,
-                        `src-${slug(config.sources.map(sourceKey))}`,
-                        `t-${slug(config.targets.map(targetKey))}`,
-                      );
-                      let id = parts.join('-');
-                      if (ids.has(id)) id = `${id}-${runs.length}`;
-                      ids.add(id);
-                      const query = configToQuery(config) + (s.demo ? '' : '&demo=off');
-                      runs.push({
-                        index: runs.length,
-                        id,
-                        config,
-                        configHash: configHash(config),
-                        query,
-                        at: {
-                          encoders: ei,
-                          resolutions: ri,
-                          modes: mi,
-                          ways: wi,
-                          shots: ki,
-                          queries: qi,
-                          episodes: pi,
-                          seeds: si,
-                          sources: oi,
-                          targets: ti,
-                        },
-                      });
-                    }
-      }
+  const visit = (depth: number, at: Record<string, number>): void => {
+    const mode = grid.modes?.[at.modes ?? -1] as EpisodeMode | undefined;
+    const a = axes[depth];
+    if (a) {
+      const n = usedBy(a.field, mode) ? (grid[a.name]?.length ?? 0) : 1;
+      for (let i = 0; i < n; i++) visit(depth + 1, { ...at, [a.name]: i });
+      return;
+    }
+    if (runs.length >= MAX_RUNS)
+      throw new Error(`the grid has more than ${MAX_RUNS} runs: split it into several sweeps`);
+    const config = configAt(s, at, table);
+    const parts = axes.flatMap((x) => {
+      const part = usedBy(x.field, mode) ? idPart(x, grid[x.name]?.[at[x.name] as number]) : undefined;
+      return part === undefined ? [] : [part];
+    });
+    let id = parts.join('-');
+    if (ids.has(id)) id = `${id}-${runs.length}`;
+    ids.add(id);
+    const query = configToQuery(config, table) + (s.demo ? '' : '&demo=off');
+    const atGrid = at as Record<keyof SweepGrid, number>;
+    runs.push({ index: runs.length, id, config, configHash: configHash(config), query, at: atGrid });
+  };
+  visit(0, {});
   return runs;
 }

@@ -6,96 +6,55 @@
  * training budget and one target task per dataset. WebGL gets 112 x 112; WebGPU gets MedIMeta's
  * 224 x 224, K in {1, 5, 10} and every feasible target task.
  *
+ * The per-backend values are the field table's (`fields.ts`).
+ *
  * Rows: cross-domain (all except the target) and the two baselines (untrained encoder, pixels).
  * Targets: the tasks where the smallest K is feasible (`feasibility`), in catalog order.
  */
 
 import type { Catalog } from './catalog';
+import { setPath, type ConfigField } from './field';
+import { DEFAULT_QUERY, DEFAULT_WAY, FIELDS } from './fields';
 import { feasibility } from './feasibility';
-import type { BackendChoice, Resolution, RunConfig, TargetRef, TrainingBudget } from './types';
+import type { BackendChoice, RunConfig, TargetRef } from './types';
 
-interface Profile {
-  resolution: Resolution;
-  shots: number[];
-  episodes: number;
-  training: TrainingBudget;
-  allTasks: boolean;
+/** Whether the defaults hold every feasible task of a dataset (else its first one): GPUs can afford them. */
+const ALL_TASKS: Readonly<Record<BackendChoice, boolean>> = {
+  auto: false,
+  wasm: false,
+  cpu: false,
+  webgl: true,
+  webgpu: true,
+};
+
+/** Every field's default on `backend` (fields without one, such as the targets, are left out). */
+export function fieldDefaults(backend: BackendChoice, table: readonly ConfigField[] = FIELDS): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of table) if (f.defaults) setPath(out, f.path, structuredClone(f.defaults[backend]));
+  return out;
 }
-
-const CPU_TRAINING: TrainingBudget = {
-  steps: 60,
-  way: 5,
-  shot: 1,
-  query: 5,
-  lr: 0.001,
-  valEvery: 30,
-  patience: 5,
-  seeds: 1,
-};
-
-export const BACKEND_PROFILES: Readonly<Record<BackendChoice, Profile>> = {
-  auto: { resolution: 84, shots: [1, 5], episodes: 100, training: CPU_TRAINING, allTasks: false },
-  wasm: { resolution: 84, shots: [1, 5], episodes: 100, training: CPU_TRAINING, allTasks: false },
-  cpu: {
-    resolution: 84,
-    shots: [1, 5],
-    episodes: 50,
-    training: { steps: 20, way: 5, shot: 1, query: 5, lr: 0.001, valEvery: 10, patience: 5, seeds: 1 },
-    allTasks: false,
-  },
-  webgl: {
-    resolution: 112,
-    shots: [1, 5, 10],
-    episodes: 100,
-    training: { steps: 300, way: 5, shot: 5, query: 10, lr: 0.001, valEvery: 100, patience: 5, seeds: 1 },
-    allTasks: true,
-  },
-  webgpu: {
-    resolution: 224,
-    shots: [1, 5, 10],
-    episodes: 100,
-    training: { steps: 1000, way: 5, shot: 5, query: 10, lr: 0.001, valEvery: 200, patience: 5, seeds: 1 },
-    allTasks: true,
-  },
-};
-
-export const DEFAULT_QUERY = 10;
-export const DEFAULT_WAY = 5;
 
 /**
  * The defaults for `backend` over `catalog`. With an empty catalog (or no feasible task) `targets` is
  * empty, which `validateConfig` refuses: the page says to import or generate datasets first.
  */
 export function defaultConfig(backend: BackendChoice, catalog: Catalog): RunConfig {
-  const profile = BACKEND_PROFILES[backend];
-  const query = DEFAULT_QUERY;
-  const k = Math.min(...profile.shots);
+  const draft = fieldDefaults(backend) as Omit<RunConfig, 'targets'>;
+  const k = Math.min(...draft.shots);
   const targets: TargetRef[] = [];
   for (const d of catalog) {
     for (const task of d.tasks) {
       const f = feasibility(
         task,
-        { mode: 'medimeta', way: DEFAULT_WAY, shot: k, query, split: 'test' },
+        { mode: 'medimeta', way: DEFAULT_WAY, shot: k, query: DEFAULT_QUERY, split: 'test' },
         d.splitSizes?.test,
       );
       if (!f.runnable) continue;
       targets.push({ dataset: d.id, task: task.name });
-      if (!profile.allTasks) break;
+      if (!ALL_TASKS[backend]) break;
     }
   }
-  return {
-    sources: [{ kind: 'all-except-target' }, { kind: 'untrained' }, { kind: 'pixels' }],
-    targets,
-    encoder: 'conv4',
-    resolution: profile.resolution,
-    mode: 'medimeta',
-    way: DEFAULT_WAY,
-    shots: profile.shots.slice(),
-    query,
-    episodes: profile.episodes,
-    evalSplit: 'test',
-    training: { ...profile.training },
-    seed: 0,
-    backend,
-  };
+  // Keys in table order, as the validator writes them (records store this object as it is).
+  const { sources, ...rest } = draft;
+  return { sources, targets, ...rest };
 }

@@ -13,7 +13,10 @@ export {
   type ConfigError,
   type ConfigValidation,
 } from './validate';
-export { defaultConfig, BACKEND_PROFILES, DEFAULT_QUERY, DEFAULT_WAY } from './defaults';
+export { defaultConfig, fieldDefaults } from './defaults';
+export { FIELDS, DEFAULT_QUERY, DEFAULT_WAY } from './fields';
+export { checkRule, everywhere, getPath, setPath, type ConfigField, type FieldRule } from './field';
+export { formSpec, formText, formValue, FORM_GROUPS, type FormInput } from './form-spec';
 export { feasibility, type Feasibility, type CountedClass, type ProtocolAt } from './feasibility';
 export { sourceDatasetsFor, leftOutFor, type SourceSet, type SourceSetResult } from './source-sets';
 export {

@@ -19,174 +19,84 @@
  */
 
 import type { ValueError } from './checker';
-import { describeFound } from './checker';
-import { parseSourceKey, parseTargetKey, sourceKey, targetKey } from './keys';
-import type { RunConfig, SourceSpec, TargetRef } from './types';
+import { getPath, setPath, type ConfigField } from './field';
+import { FIELDS } from './fields';
+import type { RunConfig } from './types';
+import { codecOf, paramError, type UrlCodec } from './url-codecs';
 import { validateConfig, type ConfigValidation } from './validate';
 
 export const QUERY_VERSION = 1;
 /** Longer query strings are refused before parsing. */
 export const MAX_QUERY_LENGTH = 65_536;
 
-/** Parameter name of each config path prefix (errors of `validateConfig` are reported under these). */
-const PARAM_OF: readonly [string, string][] = [
-  ['sources', 'src'],
-  ['targets', 't'],
-  ['encoder', 'enc'],
-  ['resolution', 'res'],
-  ['mode', 'mode'],
-  ['way', 'n'],
-  ['shots', 'k'],
-  ['query', 'q'],
-  ['episodes', 'ep'],
-  ['evalSplit', 'split'],
-  ['training.steps', 'steps'],
-  ['training.way', 'tway'],
-  ['training.shot', 'tshot'],
-  ['training.query', 'tq'],
-  ['training.lr', 'lr'],
-  ['training.valEvery', 'val'],
-  ['training.patience', 'pat'],
-  ['training.seeds', 'tseeds'],
-  ['seed', 'seed'],
-  ['backend', 'backend'],
-];
+const codec = (f: ConfigField): UrlCodec => f.codec ?? codecOf(f.rule);
 
-const REPEATED = new Set(['src', 't']);
-const KNOWN = new Set(['v', ...PARAM_OF.map(([, p]) => p)]);
-
-export function configToQuery(c: RunConfig): string {
+export function configToQuery(c: RunConfig, table: readonly ConfigField[] = FIELDS): string {
   const q = new URLSearchParams();
   q.append('v', String(QUERY_VERSION));
-  for (const s of c.sources) q.append('src', sourceKey(s));
-  for (const t of c.targets) q.append('t', targetKey(t));
-  q.append('enc', c.encoder);
-  q.append('res', String(c.resolution));
-  q.append('mode', c.mode);
-  q.append('n', String(c.way));
-  q.append('k', c.shots.join(','));
-  q.append('q', String(c.query));
-  q.append('ep', String(c.episodes));
-  q.append('split', c.evalSplit);
-  q.append('steps', String(c.training.steps));
-  q.append('tway', String(c.training.way));
-  q.append('tshot', String(c.training.shot));
-  q.append('tq', String(c.training.query));
-  q.append('lr', String(c.training.lr));
-  q.append('val', String(c.training.valEvery));
-  q.append('pat', String(c.training.patience));
-  q.append('tseeds', String(c.training.seeds));
-  q.append('seed', String(c.seed));
-  q.append('backend', c.backend);
+  for (const f of table) for (const s of codec(f).write(getPath(c, f.path))) q.append(f.param, s);
   return q.toString();
 }
 
-const INT = /^(0|[1-9][0-9]{0,15})$/;
-const DECIMAL = /^(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]{1,3})?$/;
-
-function paramError(param: string, expected: string, found: unknown): ValueError {
-  const f = describeFound(found);
-  return { path: param, expected, found: f, message: `URL parameter "${param}": expected ${expected}, found ${f}` };
-}
-
-/**
- * Reads a config from a query string (a leading "?" is allowed). Parameters that are absent take their
- * value from `base` when one is given (a short hand-written link over the page's defaults); without
- * `base` every parameter is required.
- */
-export function configFromQuery(query: string, base?: RunConfig): ConfigValidation {
-  if (query.length > MAX_QUERY_LENGTH) {
-    return {
-      ok: false,
-      errors: [paramError('', `a query of at most ${MAX_QUERY_LENGTH} characters`, `${query.length} characters`)],
-    };
-  }
-  const params = new URLSearchParams(query.startsWith('?') ? query.slice(1) : query);
-  const errors: ValueError[] = [];
+/** The parameters by name, with errors for unknown ones and for repeats of a single-valued one. */
+function readParams(
+  params: URLSearchParams,
+  table: readonly ConfigField[],
+  errors: ValueError[],
+): Map<string, string[]> {
+  const known = new Set(['v', ...table.map((f) => f.param)]);
   const values = new Map<string, string[]>();
   for (const [name, value] of params) {
-    if (!KNOWN.has(name)) {
-      errors.push(paramError(name, `no such parameter (known: ${[...KNOWN].join(', ')})`, value));
+    if (!known.has(name)) {
+      errors.push(paramError(name, `no such parameter (known: ${[...known].join(', ')})`, value));
       continue;
     }
     const list = values.get(name) ?? [];
     list.push(value);
     values.set(name, list);
   }
+  const repeated = new Set(table.filter((f) => codec(f).repeated).map((f) => f.param));
   for (const [name, list] of values) {
-    if (list.length > 1 && !REPEATED.has(name)) errors.push(paramError(name, 'one value', `${list.length} values`));
+    if (list.length > 1 && !repeated.has(name)) errors.push(paramError(name, 'one value', `${list.length} values`));
   }
-  const one = (name: string): string | undefined => values.get(name)?.[0];
+  return values;
+}
 
-  const version = one('v');
+/**
+ * Reads a config from a query string (a leading "?" is allowed). Parameters that are absent take their
+ * value from `base` when one is given (a short hand-written link over the page's defaults); without
+ * `base` every parameter is required but those with an `absent` value (the validator fills them).
+ */
+export function configFromQuery(
+  query: string,
+  base?: RunConfig,
+  table: readonly ConfigField[] = FIELDS,
+): ConfigValidation {
+  if (query.length > MAX_QUERY_LENGTH) {
+    return {
+      ok: false,
+      errors: [paramError('', `a query of at most ${MAX_QUERY_LENGTH} characters`, `${query.length} characters`)],
+    };
+  }
+  const errors: ValueError[] = [];
+  const values = readParams(new URLSearchParams(query.startsWith('?') ? query.slice(1) : query), table, errors);
+
+  const version = values.get('v')?.[0];
   if (version !== undefined && version !== String(QUERY_VERSION))
     errors.push(paramError('v', `${QUERY_VERSION}`, version));
   if (version === undefined && !base) errors.push(paramError('v', `${QUERY_VERSION}`, undefined));
 
   const draft: Record<string, unknown> = base ? copyConfig(base) : {};
-  const training: Record<string, unknown> = base ? (draft.training as Record<string, unknown>) : {};
-  draft.training = training;
-
-  const int = (name: string): number | string | undefined => {
-    const s = one(name);
-    if (s === undefined) return undefined;
-    return INT.test(s) ? Number(s) : s;
-  };
-  const set = (obj: Record<string, unknown>, key: string, name: string, value: unknown): void => {
-    if (value !== undefined) obj[key] = value;
-    else if (!base) errors.push(paramError(name, 'a value', undefined));
-  };
-
-  const src = values.get('src');
-  if (src) {
-    draft.sources = src.map((s, i): SourceSpec | string => {
-      const spec = parseSourceKey(s);
-      if (!spec)
-        errors.push(
-          paramError(
-            `src[${i}]`,
-            'task:<dataset>/<task>, dataset:<id>, domain:<name>, all-except-target, untrained or pixels',
-            s,
-          ),
-        );
-      return spec ?? s;
-    });
-  } else set(draft, 'sources', 'src', undefined);
-  const t = values.get('t');
-  if (t) {
-    draft.targets = t.map((s, i): TargetRef | string => {
-      const ref = parseTargetKey(s);
-      if (!ref) errors.push(paramError(`t[${i}]`, '<dataset>/<task>', s));
-      return ref ?? s;
-    });
-  } else set(draft, 'targets', 't', undefined);
-
-  set(draft, 'encoder', 'enc', one('enc'));
-  set(draft, 'resolution', 'res', int('res'));
-  set(draft, 'mode', 'mode', one('mode'));
-  set(draft, 'way', 'n', int('n'));
-  const k = one('k');
-  set(draft, 'shots', 'k', k === undefined ? undefined : k.split(',').map((x) => (INT.test(x) ? Number(x) : x)));
-  set(draft, 'query', 'q', int('q'));
-  set(draft, 'episodes', 'ep', int('ep'));
-  set(draft, 'evalSplit', 'split', one('split'));
-  set(training, 'steps', 'steps', int('steps'));
-  set(training, 'way', 'tway', int('tway'));
-  set(training, 'shot', 'tshot', int('tshot'));
-  set(training, 'query', 'tq', int('tq'));
-  const lr = one('lr');
-  set(training, 'lr', 'lr', lr === undefined ? undefined : DECIMAL.test(lr) ? Number(lr) : lr);
-  set(training, 'valEvery', 'val', int('val'));
-  // Optional even without a base (links made before they existed): the validator fills the defaults.
-  if (values.has('pat')) training.patience = int('pat');
-  if (values.has('tseeds')) training.seeds = int('tseeds');
-  set(draft, 'seed', 'seed', int('seed'));
-  set(draft, 'backend', 'backend', one('backend'));
+  for (const f of table) {
+    const given = values.get(f.param);
+    if (given) setPath(draft, f.path, codec(f).read(given, f.param, errors));
+    else if (!base && f.absent === undefined) errors.push(paramError(f.param, 'a value', undefined));
+  }
 
   if (errors.length > 0) return { ok: false, errors };
-  const r = validateConfig(draft);
+  const r = validateConfig(draft, table);
   if (r.ok) return r;
-  return { ok: false, errors: r.errors.map(toParamError) };
+  return { ok: false, errors: r.errors.map((e) => toParamError(e, table)) };
 }
 
 function copyConfig(c: RunConfig): Record<string, unknown> {
@@ -194,8 +104,8 @@ function copyConfig(c: RunConfig): Record<string, unknown> {
 }
 
 /** `shots[2]` -> `k[2]`, `training.lr` -> `lr`, `sources[1].dataset` -> `src[1]`. */
-function toParamError(e: ValueError): ValueError {
-  for (const [prefix, param] of PARAM_OF) {
+function toParamError(e: ValueError, table: readonly ConfigField[]): ValueError {
+  for (const { path: prefix, param } of table) {
     if (e.path === prefix || e.path.startsWith(`${prefix}[`) || e.path.startsWith(`${prefix}.`)) {
       const index = /^\[(\d+)\]/.exec(e.path.slice(prefix.length));
       const path = index ? `${param}[${index[1]}]` : param;

@@ -4,18 +4,22 @@
  */
 
 import {
-  ENCODER_CHOICES,
-  EVAL_SPLITS,
-  RESOLUTIONS,
+  FORM_GROUPS,
   checkAgainstCatalog,
   configFromQuery,
   configHash,
   configToQuery,
   defaultConfig,
+  formSpec,
+  formText,
+  formValue,
+  getPath,
+  setPath,
   sourceKey,
   targetKey,
   validateConfig,
   type Catalog,
+  type FormInput,
   type RunConfig,
   type SourceSpec,
 } from '../../core/config';
@@ -71,22 +75,36 @@ function writeConfigToUrl(config: RunConfig): void {
   if (url.href !== location.href) history.replaceState(history.state, '', url);
 }
 
-function numberField(
-  id: string,
-  label: string,
-  value: number,
-  min: number,
-  max: number,
-  step: number | 'any' = 1,
-): HTMLInputElement {
-  return h('input', { id, type: 'number', min, max, step, value, 'aria-label': label, 'data-testid': id });
+type FieldElement = HTMLInputElement | HTMLSelectElement;
+
+/** The element of one scalar input of the form spec (`formSpec`), ids and labels as the spec says. */
+function inputElement(f: FormInput): FieldElement {
+  const common = { id: f.id, 'aria-label': f.ariaLabel, 'data-testid': f.id };
+  switch (f.kind) {
+    case 'number':
+      return h('input', { ...common, type: 'number', min: f.min, max: f.max, step: f.step, value: 0 });
+    case 'list':
+      return h('input', { ...common, type: 'text', value: '', size: f.size });
+    case 'select':
+      return h('select', common, ...(f.options ?? []).map((o) => h('option', { value: String(o) }, String(o))));
+  }
 }
 
-function selectField(id: string, label: string, options: readonly (string | number)[]): HTMLSelectElement {
-  return h(
-    'select',
-    { id, 'aria-label': label, 'data-testid': id },
-    ...options.map((o) => h('option', { value: String(o) }, String(o))),
+/**
+ * Training steps and the validation interval read '' as 0; fewer steps than the interval: validate at the
+ * end rather than refuse the config.
+ */
+function clampValidation(candidate: Record<string, unknown>, text: (path: string) => string | undefined): void {
+  const stepsText = text('training.steps');
+  const valText = text('training.valEvery');
+  if (stepsText === undefined || valText === undefined) return;
+  const steps = Number(stepsText);
+  const val = Number(valText);
+  setPath(candidate, 'training.steps', steps);
+  setPath(
+    candidate,
+    'training.valEvery',
+    Number.isInteger(steps) && steps >= 0 && Number.isInteger(val) && val >= 0 ? Math.min(val, steps) : val,
   );
 }
 
@@ -138,30 +156,9 @@ export async function runPanel(
   let curveRow: string | undefined;
 
   // ---- the form ----
-  const kField = h('input', {
-    id: 'run-k',
-    type: 'text',
-    value: '',
-    'aria-label': 'K values (comma-separated)',
-    'data-testid': 'run-k',
-    size: 8,
-  });
-  const epField = numberField('run-episodes', 'Episodes per cell', 0, 1, 10_000);
-  const seedField = numberField('run-seed', 'Seed', 0, 0, 0xffffffff);
-  const stepsField = numberField('run-steps', 'Training steps', 0, 0, 1_000_000);
-  const encField = selectField('run-encoder', 'Encoder', ENCODER_CHOICES);
-  const resField = selectField('run-resolution', 'Resolution', RESOLUTIONS);
-  const modeField = selectField('run-mode', 'Episode mode', ['fixed', 'medimeta', 'variable']);
-  const splitField = selectField('run-split', 'Evaluation split', EVAL_SPLITS);
-  const wayField = numberField('run-way', 'N (classes per episode, fixed mode)', 0, 2, 50);
-  const queryField = numberField('run-query', 'Q (query images per class)', 0, 1, 100);
-  const tWayField = numberField('run-train-way', 'Training way', 0, 2, 50);
-  const tShotField = numberField('run-train-shot', 'Training shot', 0, 1, 100);
-  const tQueryField = numberField('run-train-query', 'Training query', 0, 1, 100);
-  const lrField = numberField('run-lr', 'Learning rate (Adam)', 0, 0, 1, 'any');
-  const valField = numberField('run-val', 'Validate every (steps; 0 = never)', 0, 0, 1_000_000);
-  const patField = numberField('run-patience', 'Early stopping patience (validations; 0 = never)', 0, 0, 1_000_000);
-  const tSeedsField = numberField('run-train-seeds', 'Training seeds (repeats of every training)', 0, 1, 20);
+  const spec = formSpec();
+  /** The scalar inputs, by config path. */
+  const fields = new Map(spec.map((f): [FormInput, FieldElement] => [f, inputElement(f)]));
   const sourceBox = h('fieldset', { class: 'run-sources' }, h('legend', {}, 'Sources (rows)'));
   const targetBox = h('fieldset', { class: 'run-targets' }, h('legend', {}, 'Targets (columns)'));
   /** Errors that stop the run (invalid config, unknown datasets, no runnable cell): Run is disabled. */
@@ -237,23 +234,7 @@ export async function runPanel(
   }
 
   function fillForm(c: RunConfig): void {
-    kField.value = c.shots.join(',');
-    epField.value = String(c.episodes);
-    seedField.value = String(c.seed);
-    stepsField.value = String(c.training.steps);
-    encField.value = c.encoder;
-    resField.value = String(c.resolution);
-    modeField.value = c.mode;
-    splitField.value = c.evalSplit;
-    wayField.value = String(c.way);
-    queryField.value = String(c.query);
-    tWayField.value = String(c.training.way);
-    tShotField.value = String(c.training.shot);
-    tQueryField.value = String(c.training.query);
-    lrField.value = String(c.training.lr);
-    valField.value = String(c.training.valEvery);
-    patField.value = String(c.training.patience);
-    tSeedsField.value = String(c.training.seeds);
+    for (const [f, el] of fields) el.value = formText(f, getPath(c, f.path));
     const srcKeys = new Set(c.sources.map(sourceKey));
     const sourceBoxFor = (s: SourceSpec): HTMLElement => {
       const key = sourceKey(s);
@@ -306,12 +287,6 @@ export async function runPanel(
 
   /** The config the form describes, or the validator's errors. */
   function readForm(): { ok: true; config: RunConfig } | { ok: false; errors: string[] } {
-    const shots = kField.value
-      .split(',')
-      .map((s) => s.trim())
-      .filter((s) => s.length > 0)
-      .map(Number);
-    const steps = Number(stepsField.value);
     const checked = (box: HTMLElement): string[] =>
       [...box.querySelectorAll<HTMLInputElement>('input[type=checkbox]')].filter((b) => b.checked).map((b) => b.value);
     const srcKeys = new Set(checked(sourceBox));
@@ -325,36 +300,9 @@ export async function runPanel(
       ...template.targets,
       ...catalog.flatMap((d) => d.tasks.map((t) => ({ dataset: d.id, task: t.name }))),
     ].filter((t, i, all) => tgtKeys.has(targetKey(t)) && all.findIndex((x) => targetKey(x) === targetKey(t)) === i);
-    // Numbers as typed ('' stays a string, so the validator says "found an empty string" rather than 0).
-    const num = (f: HTMLInputElement | HTMLSelectElement): number | string =>
-      f.value.trim() === '' ? f.value : Number(f.value);
-    const val = Number(valField.value);
-    const candidate = {
-      ...template,
-      sources,
-      targets,
-      encoder: encField.value,
-      resolution: num(resField),
-      mode: modeField.value,
-      way: num(wayField),
-      shots,
-      query: num(queryField),
-      episodes: num(epField),
-      evalSplit: splitField.value,
-      seed: num(seedField),
-      training: {
-        steps,
-        way: num(tWayField),
-        shot: num(tShotField),
-        query: num(tQueryField),
-        lr: num(lrField),
-        // Fewer steps than the validation interval: validate at the end rather than refuse the config.
-        valEvery:
-          Number.isInteger(steps) && steps >= 0 && Number.isInteger(val) && val >= 0 ? Math.min(val, steps) : val,
-        patience: num(patField),
-        seeds: num(tSeedsField),
-      },
-    };
+    const candidate: Record<string, unknown> = { ...structuredClone(template), sources, targets };
+    for (const [f, el] of fields) setPath(candidate, f.path, formValue(f, el.value));
+    clampValidation(candidate, (path) => [...fields].find(([f]) => f.path === path)?.[1].value);
     const v = validateConfig(candidate);
     return v.ok
       ? { ok: true, config: v.config }
@@ -638,52 +586,18 @@ export async function runPanel(
   shareFileBtn.addEventListener('click', () => {
     if (record) download(`protobench-share-${record.id}.json`, 'application/json', recordToJSON(record));
   });
-  for (const f of [
-    kField,
-    epField,
-    seedField,
-    stepsField,
-    wayField,
-    queryField,
-    tWayField,
-    tShotField,
-    tQueryField,
-    lrField,
-    valField,
-    patField,
-    tSeedsField,
-  ])
-    f.addEventListener('input', () => onEdit());
-  for (const f of [encField, resField, modeField, splitField]) f.addEventListener('change', () => onEdit());
+  for (const [f, el] of fields) el.addEventListener(f.kind === 'select' ? 'change' : 'input', () => onEdit());
 
   body.replaceChildren(
     h(
       'form',
       { class: 'run-form', 'data-testid': 'run-form' },
-      h(
-        'div',
-        { class: 'run-fields' },
-        h('label', {}, 'Encoder ', encField),
-        h('label', {}, 'Resolution ', resField),
-        h('label', {}, 'Protocol ', modeField),
-        h('label', {}, 'N ', wayField),
-        h('label', {}, 'K values ', kField),
-        h('label', {}, 'Q ', queryField),
-        h('label', {}, 'Episodes per cell ', epField),
-        h('label', {}, 'Split ', splitField),
-        h('label', {}, 'Seed ', seedField),
-      ),
-      h(
-        'div',
-        { class: 'run-fields', 'aria-label': 'Training budget' },
-        h('label', {}, 'Training steps ', stepsField),
-        h('label', {}, 'way ', tWayField),
-        h('label', {}, 'shot ', tShotField),
-        h('label', {}, 'query ', tQueryField),
-        h('label', {}, 'lr ', lrField),
-        h('label', {}, 'validate every ', valField),
-        h('label', {}, 'patience ', patField),
-        h('label', {}, 'training seeds ', tSeedsField),
+      ...FORM_GROUPS.map(({ group, ariaLabel }) =>
+        h(
+          'div',
+          { class: 'run-fields', ...(ariaLabel ? { 'aria-label': ariaLabel } : {}) },
+          ...[...fields].filter(([f]) => f.group === group).map(([f, el]) => h('label', {}, `${f.label} `, el)),
+        ),
       ),
       sourceBox,
       targetBox,
