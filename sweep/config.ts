@@ -131,12 +131,14 @@ export function validateSweepConfig(
   const backend = opts.backend ?? fromFile;
   const demo = o.demo === undefined ? true : c.boolean(o.demo, 'demo');
   const evalSplit = o.evalSplit === undefined ? 'test' : c.oneOf(o.evalSplit, 'evalSplit', EVAL_SPLITS);
+  // The file's `training` holds the training fields it does not sweep, under their config names.
+  const trainingFields = table.filter((f) => f.sweep?.key === f.path && f.path.startsWith('training.'));
   const training =
     o.training === undefined
       ? backend
-        ? (fieldDefaults(backend, table).training as TrainingBudget)
+        ? (fieldDefaults(backend, trainingFields).training as TrainingBudget)
         : undefined
-      : checkTraining(c, o.training, 'training', table);
+      : checkTraining(c, o.training, 'training', trainingFields);
   const grid = checkGrid(c, o.grid, table);
   if (!c.ok || !grid || !name || !backend || demo === undefined || !evalSplit || !training)
     return { ok: false, errors: c.errors };
