@@ -17,6 +17,7 @@
 
 import { canonicalJSON } from '../core/config/hash';
 import type { TaskRef } from '../core/sources';
+import type { TrainerRequestSettings, TrainerSettings } from '../core/training/settings';
 import type { EncoderConfig } from './fewshot/encoders/types';
 
 /**
@@ -32,20 +33,6 @@ import type { EncoderConfig } from './fewshot/encoders/types';
  */
 export const TRAINER_VERSION = 6;
 
-export interface WeightsTrainingConfig {
-  steps: number;
-  way: number;
-  shot: number;
-  query: number;
-  lr: number;
-  /** The resolved value (the trainer's default is max(1, floor(steps / 10))). */
-  valEvery: number;
-  valEpisodes: number;
-  /** Early stopping's patience in validations (0: none). */
-  patience: number;
-  keepBest: boolean;
-}
-
 /** What a key is computed from (kept with the stored weights, so a record says what it is). */
 export interface WeightsKeyInput {
   trainer: number;
@@ -53,28 +40,19 @@ export interface WeightsKeyInput {
   /** The encoder's input size, repeated for people reading a record. */
   resolution: number;
   sources: TaskRef[];
-  training: WeightsTrainingConfig;
+  training: TrainerSettings;
   seed: number;
   backend: string;
   /** `sha256:<hex>` of every dataset in `sources`, by dataset id. */
   fingerprints: Record<string, string>;
 }
 
-/** The training fields of a TrainRequest that a key depends on, with the trainer's defaults resolved. */
-export interface KeyedTrainRequest {
+/** The fields of a TrainRequest that a key depends on (its sources listed, not chosen). */
+export type KeyedTrainRequest = TrainerRequestSettings & {
   encoder: EncoderConfig;
   sources: readonly TaskRef[];
-  steps: number;
-  way: number;
-  shot: number;
-  query: number;
-  lr: number;
   seed: number;
-  valEvery?: number;
-  valEpisodes?: number;
-  patience?: number;
-  keepBest?: boolean;
-}
+};
 
 /** The key input of a training request (defaults as train.ts resolves them). */
 export function weightsKeyInput(

@@ -9,6 +9,7 @@
  */
 
 import type { EpisodeMode } from '../sampling/types';
+import type { TrainingBudget } from '../training/settings';
 
 /** Encoders a run can meta-train. The untrained and pixel baselines are source rows, not encoders. */
 export const ENCODER_CHOICES = ['conv4', 'resnet12'] as const;
@@ -62,25 +63,8 @@ export interface TargetRef {
   task: string;
 }
 
-/** Episodic meta-training of the encoder on the source tasks (N-way K-shot Q-query, Adam). */
-export interface TrainingBudget {
-  /** Optimiser steps (0: the trained rows run at the seeded init). */
-  steps: number;
-  way: number;
-  shot: number;
-  query: number;
-  /** Adam's learning rate. */
-  lr: number;
-  /** Validate at step 0 and every this many steps (0: never; then the last step's weights are kept). */
-  valEvery: number;
-  /** Stop after this many validations in a row without a better val AUROC (0: never). */
-  patience: number;
-  /**
-   * Repeats of every training (and of the untrained row's init) with seeds `trainingSeeds(seed, seeds)`;
-   * a cell then reports the mean over repeats and a CI that includes their spread (src/core/stats/repeats.ts).
-   */
-  seeds: number;
-}
+/** Episodic meta-training of the encoder on the source tasks: the run's part of the one training type. */
+export type { TrainingBudget };
 
 /** Defaults of the training fields that older URLs, share links and sweep files lack. */
 export const DEFAULT_PATIENCE = 5;

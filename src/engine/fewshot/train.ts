@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { SingleLabelEpisode } from '../../core/sampling';
 import { chooseSources, type SourceChoice, type TaskRef } from '../../core/sources';
+import type { TrainerRequestSettings } from '../../core/training/settings';
 import type { Validation } from '../../core/training/types';
 import { Selection, type ValidationValues } from '../../core/training/selection';
 import { planTraining, type PlannedSource, type SourceViews, type TrainingPlan } from '../../core/training/plan';
@@ -12,7 +13,8 @@ import { loadTaskView, type ViewOverride } from './task-view';
 
 export type { Validation };
 
-export interface TrainRequest {
+/** One training: the encoder, its sources and seed, and the settings (src/core/training/settings.ts). */
+export interface TrainRequest extends TrainerRequestSettings {
   /** conv4 or resnet12 (the untrained and pixel baselines have nothing to train). */
   encoder: EncoderConfig;
   /** Start from these weights instead of the seeded init. */
@@ -23,23 +25,8 @@ export interface TrainRequest {
    * split, or from `view` when given (pattern datasets in benchmarks; such a source is not validated).
    */
   sources: (TaskRef & { view?: ViewOverride })[] | SourceChoice;
-  steps: number;
-  /** N of the N-way episodes; a task with fewer eligible classes trains all-way. */
-  way: number;
-  shot: number;
-  query: number;
-  /** Adam's learning rate. */
-  lr: number;
   /** Seeds the training episodes (src/core/training/plan.ts); the initial weights come from `encoder.seed`. */
   seed: number;
-  /** Validate at step 0, every this many steps and after the last (0: never; default max(1, steps / 10)). */
-  valEvery?: number;
-  /** Validation episodes per source task, from its val split, same way/shot/query (default 20). */
-  valEpisodes?: number;
-  /** Stop after this many validations in a row without a better score (0: never; default 0). */
-  patience?: number;
-  /** Return the weights of the best validation (the init included), not the last step (default true). */
-  keepBest?: boolean;
   /** `ComputeService.cancel(token)` aborts this call (and every other call started with the token). */
   cancelToken?: string;
 }
