@@ -68,8 +68,10 @@ function problemText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** info.yaml, labels and splits of one dataset source (no images). */
-async function readCatalogEntry(source: DatasetSource): Promise<CatalogDataset> {
+/** info.yaml, labels and splits of one dataset source (no images); tools/protocol reads folders with it too. */
+export async function readDatasetMeta(
+  source: DatasetSource,
+): Promise<{ info: DatasetInfo; labels: Record<string, TaskLabels>; splits: SplitIndices }> {
   const info = parseInfoYaml(await source.readText('info.yaml'), source.display('info.yaml')).info;
   const labels: Record<string, TaskLabels> = {};
   for (const t of info.tasks) {
@@ -88,6 +90,11 @@ async function readCatalogEntry(source: DatasetSource): Promise<CatalogDataset> 
       ? parseSplitFile(await source.readText(p), source.display(p), info.numImages)
       : new Uint32Array(0);
   }
+  return { info, labels, splits };
+}
+
+async function readCatalogEntry(source: DatasetSource): Promise<CatalogDataset> {
+  const { info, labels, splits } = await readDatasetMeta(source);
   return catalogEntry(info, labels, splits, 'unknown');
 }
 

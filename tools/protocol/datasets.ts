@@ -11,14 +11,10 @@
 import { openAsBlob, readdirSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import type { Catalog, CatalogDataset } from '../../src/core/config';
-import { SPLITS, type DatasetInfo, type SplitIndices, type TaskLabels } from '../../src/core/types';
+import type { DatasetInfo, SplitIndices, TaskLabels } from '../../src/core/types';
 import { filesSource } from '../../src/data/medimeta/dataset-source';
-import { parseInfoYaml } from '../../src/data/medimeta/info-yaml';
-import { toTaskLabels } from '../../src/data/medimeta/labels';
-import { parseNpy } from '../../src/data/medimeta/npy';
 import { ValidationError } from '../../src/data/medimeta/problems';
-import { parseSplitFile } from '../../src/data/medimeta/splits';
-import { catalogEntry, listDataInputs } from '../../sweep/catalog';
+import { catalogEntry, listDataInputs, readDatasetMeta } from '../../sweep/catalog';
 
 /** One dataset folder, read. */
 export interface FolderDataset {
@@ -52,24 +48,7 @@ export async function readFolder(path: string): Promise<FolderDataset> {
   const blobs = await Promise.all(files.map(async (p) => ({ path: p, file: await openAsBlob(join(path, p)) })));
   const source = filesSource(blobs, basename(path));
   try {
-    const info = parseInfoYaml(await source.readText('info.yaml'), source.display('info.yaml')).info;
-    const labels: Record<string, TaskLabels> = {};
-    for (const t of info.tasks) {
-      const p = `task_labels/${t.name}.npy`;
-      labels[t.name] = toTaskLabels(
-        t,
-        parseNpy(await source.readBytes(p), source.display(p)),
-        info.numImages,
-        source.display(p),
-      );
-    }
-    const splits = {} as SplitIndices;
-    for (const s of SPLITS) {
-      const p = `splits/${s}.txt`;
-      splits[s] = (await source.has(p))
-        ? parseSplitFile(await source.readText(p), source.display(p), info.numImages)
-        : new Uint32Array(0);
-    }
+    const { info, labels, splits } = await readDatasetMeta(source);
     return { folder: path, info, labels, splits, catalog: catalogEntry(info, labels, splits, 'unknown') };
   } catch (e) {
     throw new Error(`cannot read ${path}: ${problemText(e)}`, { cause: e });
