@@ -38,9 +38,11 @@ export async function matrixCells(page: Page, root = '#run-body'): Promise<Recor
  */
 export async function configureShortRun(
   page: Page,
-  o: { k: string; episodes: number; seed: number; steps: number },
+  o: { k: string; episodes: number; seed: number; steps: number; methods?: string; finetuneSteps?: number },
 ): Promise<string[]> {
   await page.getByTestId('run-k').fill(o.k);
+  if (o.methods !== undefined) await page.getByTestId('run-methods').fill(o.methods);
+  if (o.finetuneSteps !== undefined) await page.getByTestId('run-ft-steps').fill(String(o.finetuneSteps));
   await page.getByTestId('run-episodes').fill(String(o.episodes));
   await page.getByTestId('run-seed').fill(String(o.seed));
   await page.getByTestId('run-steps').fill(String(o.steps));

@@ -24,7 +24,7 @@ async function compareRows(page: Page): Promise<Record<string, { diff: number; b
   );
 }
 
-test('a share link reproduces here to the same numbers, and Compare marks differences beyond the CIs', async ({
+test('a share link (every method) reproduces here to the same numbers, and Compare marks differences beyond the CIs', async ({
   page,
   browser,
 }) => {
@@ -32,10 +32,28 @@ test('a share link reproduces here to the same numbers, and Compare marks differ
   // 1. A short run here, shared as a link.
   await openApp(page, 'backend=wasm');
   await expect(page.locator('body[data-run-ready="true"]')).toBeAttached({ timeout: 90_000 });
-  await configureShortRun(page, { k: '1', episodes: 12, seed: 11, steps: 2 });
+  await configureShortRun(page, {
+    k: '1',
+    episodes: 12,
+    seed: 11,
+    steps: 2,
+    methods: 'protonet,linear-probe,finetune',
+    finetuneSteps: 3,
+  });
   await page.getByTestId('run-start').click();
   await expect(page.locator('#run-body[data-status="done"]')).toBeAttached({ timeout: 120_000 });
   const original = await matrixCells(page);
+  // Each row once per method, on the same episodes: the linear probe's cells are there, and differ.
+  const probeKeys = Object.keys(original).filter((k) => (JSON.parse(k) as unknown[])[3] === 'linear-probe');
+  const tuneKeys = Object.keys(original).filter((k) => (JSON.parse(k) as unknown[])[3] === 'finetune');
+  expect(probeKeys.length).toBe(Object.keys(original).length / 3);
+  expect(tuneKeys.length).toBe(probeKeys.length);
+  expect(tuneKeys.filter((k) => original[k]?.state === 'done').length).toBeGreaterThan(0);
+  const done = probeKeys.filter((k) => original[k]?.state === 'done');
+  expect(done.length).toBeGreaterThan(0);
+  expect(
+    done.some((k) => original[k]!.mean !== original[JSON.stringify((JSON.parse(k) as unknown[]).slice(0, 3))]?.mean),
+  ).toBe(true);
   await page.getByTestId('run-share').click();
   const link = await page.getByTestId('run-share-link').inputValue();
   const fragment = new URL(link).hash.slice(1);
@@ -90,7 +108,8 @@ test('a share link reproduces here to the same numbers, and Compare marks differ
   await expect(other.locator('body[data-run-ready="true"]')).toBeAttached({ timeout: 90_000 });
   await other.getByTestId('shared-compare-button').click();
   await expect(other.getByTestId('compare')).toHaveAttribute('data-beyond', '1');
-  const movedKey = cellKey(payload.cells[moved]!.source, payload.cells[moved]!.target, payload.cells[moved]!.k);
+  const mc = payload.cells[moved]!;
+  const movedKey = cellKey(mc.source, mc.target, mc.k, mc.method);
   const altRows = await compareRows(other);
   expect(altRows[movedKey]?.beyond).toBe(true);
   expect(altRows[movedKey]?.diff).toBeCloseTo(-0.3, 3);

@@ -167,6 +167,11 @@ function axisItem(c: Checker, f: ConfigField, table: readonly ConfigField[]): Ax
     const what = `an integer ${r.item} in [${r.min}, ${r.max}]`;
     return { item: (x, q) => group(c, x, q, int, String, what, r.maxItems), key: (ks) => (ks as number[]).join(',') };
   }
+  if (r.kind === 'nameList') {
+    const name = (x: unknown, q: string): string | undefined => c.oneOf(x, q, r.options);
+    const what = `a ${r.item}: ${r.options.map((o) => JSON.stringify(o)).join(', ')}`;
+    return { item: (x, q) => group(c, x, q, name, String, what, r.maxItems), key: (ms) => (ms as string[]).join(',') };
+  }
   return { item: (x, q) => checkRule(c, r, x, q), key: String };
 }
 
@@ -186,6 +191,8 @@ export function checkAxis(
 ): unknown[] | undefined {
   const path = joinPath('grid', a.name);
   const f = a.field;
+  // A field older files cannot name (methods) takes its `absent` value, as in a run config.
+  if (g[a.name] === undefined && f.absent !== undefined) return [structuredClone(f.absent)];
   if (g[a.name] === undefined && f.sweep?.optional !== undefined) {
     const needed = f.modes?.filter((m) => modes?.includes(m)) ?? [];
     if (needed.length === 0) return [structuredClone(f.defaults?.wasm)];
@@ -200,6 +207,8 @@ export function checkAxis(
 export function idPart(a: GridAxis, value: unknown): string | undefined {
   const tag = a.field.sweep?.tag;
   if (tag === undefined) return undefined;
+  // At its `absent` value the id leaves the axis out: ids of files made before it stay the same.
+  if (a.field.absent !== undefined && JSON.stringify(value) === JSON.stringify(a.field.absent)) return undefined;
   if (a.field.path === 'sources') return `${tag}${slug((value as SourceSpec[]).map(sourceKey))}`;
   if (a.field.path === 'targets') return `${tag}${slug((value as TargetRef[]).map(targetKey))}`;
   return `${tag}${Array.isArray(value) ? value.join('_') : String(value)}`;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { configFromQuery, configHash, validateConfig } from '../src/core/config';
 import { expandGrid, validateSweepConfig, type SweepConfig } from './config';
@@ -33,6 +34,27 @@ function valid(v: unknown = GOOD): SweepConfig {
   if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('\n'));
   return r.config;
 }
+
+describe('the methods axis', () => {
+  it('absent: ProtoNet alone, and run names leave it out; given: one run holds the listed methods', () => {
+    expect(valid().grid.methods).toEqual([['protonet']]);
+    const names = expandGrid(valid()).map((r) => r.id);
+    expect(names.every((n) => !n.includes('m-'))).toBe(true);
+    const both = { ...clone(), grid: { ...clone().grid, methods: [['protonet', 'linear-probe'], 'linear-probe'] } };
+    const runs = expandGrid(valid(both));
+    expect(runs.length).toBe(2 * expandGrid(valid()).length);
+    expect(runs.map((r) => r.config.methods)).toContainEqual(['protonet', 'linear-probe']);
+    expect(runs.some((r) => r.id.includes('m-linear-probe'))).toBe(true);
+    expect(errors({ ...clone(), grid: { ...clone().grid, methods: ['knn'] } })).toEqual([
+      'grid.methods[0]: expected one of "protonet", "linear-probe", "finetune", found "knn"',
+    ]);
+  });
+
+  it('sweep/example.json runs ProtoNet and the linear probe in every run', () => {
+    const example = valid(JSON.parse(readFileSync(new URL('./example.json', import.meta.url), 'utf8')));
+    for (const r of expandGrid(example)) expect(r.config.methods).toEqual(['protonet', 'linear-probe']);
+  });
+});
 
 describe('validateSweepConfig', () => {
   it('accepts the example shape, with defaults for what is left out', () => {

@@ -47,6 +47,7 @@ import {
   type ConfigField,
   type EncoderChoice,
   type EvalSplit,
+  type MethodChoice,
   type Resolution,
   type RunConfig,
   type SourceSpec,
@@ -66,6 +67,8 @@ export interface SweepGrid {
   shots: number[][];
   queries: number[];
   episodes: number[];
+  /** Each value: the methods of one run (absent in the file: ProtoNet alone). */
+  methods: MethodChoice[][];
   seeds: number[];
   /** Each value: the rows of one run. */
   sources: SourceSpec[][];
@@ -93,7 +96,9 @@ export type SweepValidation = { ok: true; config: SweepConfig } | { ok: false; e
 /** The grid object: one list per axis of the field table, each checked with the run config's rules. */
 function checkGrid(c: Checker, v: unknown, table: readonly ConfigField[]): SweepGrid | undefined {
   const axes = gridAxes(table);
-  const optional = axes.filter((a) => a.field.sweep?.optional !== undefined).map((a) => a.name);
+  const optional = axes
+    .filter((a) => a.field.sweep?.optional !== undefined || a.field.absent !== undefined)
+    .map((a) => a.name);
   const required = axes.map((a) => a.name).filter((n) => !optional.includes(n));
   const g = c.object(v, 'grid', required, optional);
   if (!g) return undefined;

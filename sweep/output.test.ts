@@ -63,10 +63,10 @@ describe('sweepSummary', () => {
       '3 of 3 runs: 1 done (1 from an earlier sweep), 1 failed, 1 missing; 4 cells. Plan `0123456789abcdef`.',
     );
     expect(md).toContain(
-      '| 0 | `run-0` | conv4 | 84 | medimeta | 1 | 5 | all-except-target | bus/case category | 55.0 ± 2.0 | 71.0 ± 2.0 | 100 | 0.69 |',
+      '| 0 | `run-0` | conv4 | 84 | medimeta | 1 | 5 | all-except-target | protonet | bus/case category | 55.0 ± 2.0 | 71.0 ± 2.0 | 100 | 0.69 |',
     );
     expect(md).toContain(
-      '| 0 | `run-0` | conv4 | 84 | medimeta | 5 | 5 | untrained | oct/disease class | 50.0 ± 2.0 | n/a | 100 | 0.69 |',
+      '| 0 | `run-0` | conv4 | 84 | medimeta | 5 | 5 | untrained | protonet | oct/disease class | 50.0 ± 2.0 | n/a | 100 | 0.69 |',
     );
     expect(md).toContain(
       '| 0 | `run-0` | done (resumed) | webgpu | nvidia / ampere / NVIDIA GeForce RTX 3060 | 4 | 1.23 | 5.00 |',

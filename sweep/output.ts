@@ -6,8 +6,8 @@
  * aside).
  */
 
-import { cellKey, sourceKey, targetKey } from '../src/core/config';
-import { CSV_COLUMNS, csvField, recordToCSV, type CellResult, type RunRecord } from '../src/core/results';
+import { sourceKey, targetKey } from '../src/core/config';
+import { CSV_COLUMNS, csvField, recordToCSV, resultKey, type CellResult, type RunRecord } from '../src/core/results';
 
 /** What the sweep knows about one run of its plan. */
 export interface RunOutcome {
@@ -48,25 +48,24 @@ export const SWEEP_COLUMNS = [
 
 export const SWEEP_CSV_HEADER = [...SWEEP_COLUMNS, ...CSV_COLUMNS].join(',');
 
-/** Cells in the config's order (rows, then columns, then K), not the order they finished in. */
+/** Cells in the config's order (rows, then columns, then K, then methods), not the order they finished in. */
 export function orderedCells(record: RunRecord): CellResult[] {
   const c = record.config;
   const src = new Map(c.sources.map((s, i) => [sourceKey(s), i]));
   const tgt = new Map(c.targets.map((t, i) => [targetKey(t), i]));
-  const rank = (x: CellResult): [number, number, number] => [
+  const mth = new Map<string, number>(c.methods.map((m, i) => [m, i]));
+  const rank = (x: CellResult): number[] => [
     src.get(x.source) ?? 1e9,
     tgt.get(targetKey(x.target)) ?? 1e9,
     x.k,
+    mth.get(x.method ?? 'protonet') ?? 1e9,
   ];
   return record.cells.slice().sort((a, b) => {
     const ra = rank(a);
     const rb = rank(b);
-    return (
-      ra[0] - rb[0] ||
-      ra[1] - rb[1] ||
-      ra[2] - rb[2] ||
-      (cellKey(a.source, a.target, a.k) < cellKey(b.source, b.target, b.k) ? -1 : 1)
-    );
+    const d = ra.findIndex((v, i) => v !== rb[i]);
+    if (d >= 0) return (ra[d] as number) - (rb[d] as number);
+    return resultKey(a) < resultKey(b) ? -1 : 1;
   });
 }
 
@@ -171,6 +170,7 @@ export function sweepSummary(info: SweepSummaryInfo, outcomes: readonly RunOutco
         c.k,
         r.config.seed,
         c.source,
+        c.method ?? 'protonet',
         targetKey(c.target),
         pct(c.accuracy.mean, c.accuracy.ci95),
         pct(c.auroc.mean, c.auroc.ci95),
@@ -190,6 +190,7 @@ export function sweepSummary(info: SweepSummaryInfo, outcomes: readonly RunOutco
         'K',
         'seed',
         'source',
+        'method',
         'target',
         'accuracy',
         'AUROC',

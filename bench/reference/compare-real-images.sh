@@ -24,8 +24,11 @@ RUN=$(ls "$OUT"/protobench/runs/*.json | grep -v '\.link' | head -n 1)
 QUERY=$(npx tsx -e '
   import { readFileSync } from "node:fs";
   import { configToQuery } from "./src/core/config";
-  const r = JSON.parse(readFileSync(process.argv[1], "utf8"));
-  process.stdout.write(configToQuery(r.config));' "$RUN")
+  import { recordFromJSON } from "./src/core/results";
+  // Through the record reader: fields newer than the record take their defaults.
+  const r = recordFromJSON(readFileSync(process.argv[1], "utf8"));
+  if (!r.ok) throw new Error(r.errors.map((e) => e.message).join("; "));
+  process.stdout.write(configToQuery(r.record.config));' "$RUN")
 bash bench/reference/train-reference.sh --data "$DATA" --config "$QUERY" --out "$OUT/torch" --protobench "$RUN"
 t2=$(date +%s)
 echo "compare-real-images: ProtoBench $((t1 - t0)) s, PyTorch $((t2 - t1)) s; table: $OUT/torch/compare.md"

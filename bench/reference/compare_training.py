@@ -50,7 +50,7 @@ def side_cells(doc: Dict[str, Any], kind: str) -> Dict[Tuple[str, str, str, int]
     """Cells of either file as {metric: {mean, ci95, repeatMeans, averaged (per episode, or None)}}."""
     out = {}
     for c in doc["cells"]:
-        key = (c["source"], c["target"]["dataset"], c["target"]["task"], int(c["k"]))
+        key = (c["source"], c.get("method", "protonet"), c["target"]["dataset"], c["target"]["task"], int(c["k"]))
         cell: Dict[str, Any] = {"episodes": c.get("episodes")}
         for m in METRICS:
             s = c[m]
@@ -161,7 +161,7 @@ def compare(pt_doc: Dict[str, Any], pb_doc: Dict[str, Any]) -> Dict[str, Any]:
     keys = [k for k in pt if k in pb]
     rows = []
     for k in keys:
-        row: Dict[str, Any] = {"source": k[0], "target": {"dataset": k[1], "task": k[2]}, "k": k[3]}
+        row: Dict[str, Any] = {"source": k[0], "method": k[1], "target": {"dataset": k[2], "task": k[3]}, "k": k[4]}
         for m in METRICS:
             row[m] = {
                 "protobench": {x: pb[k][m][x] for x in ("mean", "ci95", "repeats")},
@@ -175,10 +175,10 @@ def compare(pt_doc: Dict[str, Any], pb_doc: Dict[str, Any]) -> Dict[str, Any]:
             if k[0] in BASELINES:
                 continue
             for b in BASELINES:
-                bk = (b, k[1], k[2], k[3])
+                bk = (b, k[1], k[2], k[3], k[4])
                 if bk not in cells:
                     continue
-                entry = {"side": name, "source": k[0], "baseline": b, "target": {"dataset": k[1], "task": k[2]}, "k": k[3]}
+                entry = {"side": name, "source": k[0], "method": k[1], "baseline": b, "target": {"dataset": k[2], "task": k[3]}, "k": k[4]}
                 for m in METRICS:
                     entry[m] = baseline_difference(c[m], cells[bk][m])
                 baselines.append(entry)
@@ -215,15 +215,15 @@ def markdown(r: Dict[str, Any]) -> str:
         L += [
             f"## {title} (%)",
             "",
-            "| source | target | K | ProtoBench | PyTorch | PB - PT | agree | CI of the difference |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- |",
+            "| source | method | target | K | ProtoBench | PyTorch | PB - PT | agree | CI of the difference |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
         for row in r["cells"]:
             x = row[m]
             d = x["difference"]
             agree = "—" if d["agree"] is None else ("yes" if d["agree"] else "**no**")
             L.append(
-                f"| {row['source']} | {row['target']['dataset']}/{row['target']['task']} | {row['k']} | "
+                f"| {row['source']} | {row['method']} | {row['target']['dataset']}/{row['target']['task']} | {row['k']} | "
                 f"{pct(x['protobench']['mean'])} ± {pct(x['protobench']['ci95'])} (R={x['protobench']['repeats']}) | "
                 f"{pct(x['torch']['mean'])} ± {pct(x['torch']['ci95'])} (R={x['torch']['repeats']}) | "
                 f"{pct(d['mean'], True)} ± {pct(d['ci95'])} | {agree} | {d['method']} |"
@@ -236,13 +236,13 @@ def markdown(r: Dict[str, Any]) -> str:
         L += [
             "## Trained - baseline, paired over the same episodes (percentage points)",
             "",
-            "| side | source | baseline | target | K | accuracy | AUROC |",
-            "| --- | --- | --- | --- | --- | --- | --- |",
+            "| side | source | method | baseline | target | K | accuracy | AUROC |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
-        for b in sorted(r["baselines"], key=lambda b: (b["source"], b["target"]["dataset"], b["target"]["task"], b["k"], b["baseline"], b["side"])):
+        for b in sorted(r["baselines"], key=lambda b: (b["source"], b["method"], b["target"]["dataset"], b["target"]["task"], b["k"], b["baseline"], b["side"])):
             cell = lambda d: "n/a (no per-episode values)" if d is None else f"{pct(d['mean'], True)} ± {pct(d['ci95'])}"  # noqa: E731
             L.append(
-                f"| {b['side']} | {b['source']} | {b['baseline']} | {b['target']['dataset']}/{b['target']['task']} | {b['k']} | "
+                f"| {b['side']} | {b['source']} | {b['method']} | {b['baseline']} | {b['target']['dataset']}/{b['target']['task']} | {b['k']} | "
                 f"{cell(b['accuracy'])} | {cell(b['auroc'])} |"
             )
         L.append("")

@@ -17,6 +17,10 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import train_torch as T  # noqa: E402
+import finetune_torch as FT  # noqa: E402
+import linear_probe_torch as LP  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 class StatsTest(unittest.TestCase):
@@ -88,6 +92,46 @@ class StatsTest(unittest.TestCase):
         far = T.log_odds(np.array([[-100.0, 0.0], [-101.0, 0.0], [-98.0, 0.0]]))
         np.testing.assert_allclose(far[:, 1], [100, 101, 98], rtol=1e-12)
         self.assertEqual(T.auroc(far[:, 1].tolist() + [-5.0], [True, True, False, False]), 1.0)
+
+
+class LinearProbeTest(unittest.TestCase):
+    def test_two_separated_points_by_hand(self):
+        # x = -1 (class 0) and +1 (class 1) in 1-D, C = 1. By symmetry b = 0 and the weights are (-w, +w):
+        # f = 2 log(1 + exp(-2w)) + w^2, so f' = 0 at w = 2 sigmoid(-2w); the logit gap at x is 2 w x.
+        z = LP.linear_probe_logits(np.array([[-1.0], [1.0]]), np.array([0, 1]), np.array([[0.0], [3.0]]), 2)
+        d = z[:, 1] - z[:, 0]
+        self.assertAlmostEqual(d[0], 0.0, places=9)
+        w = d[1] / 6
+        self.assertAlmostEqual(w, 2 / (1 + math.exp(2 * w)), places=9)
+
+    def test_shift_invariant_through_the_free_bias(self):
+        r = np.random.default_rng(1)
+        xs = np.abs(r.normal(size=(9, 40))) + 4
+        xq = np.abs(r.normal(size=(5, 40))) + 4
+        ys = np.array([0, 1, 2] * 3)
+        a = LP.linear_probe_logits(xs, ys, xq, 3)
+        b = LP.linear_probe_logits(xs - 4, ys, xq - 4, 3)
+        p = lambda z: np.exp(z - z.max(1, keepdims=True)) / np.exp(z - z.max(1, keepdims=True)).sum(1, keepdims=True)  # noqa: E731
+        self.assertLess(float(np.abs(p(a) - p(b)).max()), 1e-9)
+
+
+class FinetuneGoldenTest(unittest.TestCase):
+    def test_the_committed_golden_is_what_pytorch_computes(self):
+        """src/engine/fewshot/evaluators/finetune.test.ts compares ProtoBench to these numbers: they must be PyTorch's."""
+        import json
+        import tempfile
+
+        path = os.path.join(HERE, "goldens", "finetune-conv4.json")
+        with open(path) as f:
+            g = json.load(f)
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "out.json")
+            FT.golden(path, out)
+            with open(out) as f:
+                now = json.load(f)["torch"]
+        np.testing.assert_allclose(now["losses"], g["torch"]["losses"], atol=1e-5)
+        np.testing.assert_allclose(now["queryLogits"], g["torch"]["queryLogits"], atol=1e-5)
+        self.assertLess(g["torch"]["losses"][9], g["torch"]["losses"][0] / 5)
 
 
 class CompareTest(unittest.TestCase):

@@ -29,6 +29,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from linear_probe_torch import linear_probe_logits
+
 # ---------------------------------------------------------------------------------------------------------
 # Statistics (src/core/stats/summary.ts, auroc.ts, repeats.ts)
 
@@ -474,15 +476,23 @@ def log_odds(logits: np.ndarray) -> np.ndarray:
 
 
 @torch.no_grad()
-def run_episode(emb: Embeddings, dataset: str, ep: Dict[str, Any]) -> Tuple[float, float]:
-    """ProtoNet on one episode in eval mode, float32: softmax over negative squared distances to the class means,
-    argmax (first maximum) as the prediction; accuracy and AUROC as metrics.ts."""
+def run_episode(emb: Embeddings, dataset: str, ep: Dict[str, Any], method: str = "protonet") -> Tuple[float, float]:
+    """One episode in eval mode. `protonet`, float32: softmax over negative squared distances to the class means;
+    `linear-probe`: an L2 logistic-regression head fit in float64 on the support embeddings (linear_probe_torch.py).
+    Argmax (first maximum) as the prediction; accuracy and AUROC as metrics.ts."""
     way = len(ep["classes"])
     s_idx = [p[0] for p in ep["support"]]
     q_idx = [p[0] for p in ep["query"]]
     ys = torch.tensor([p[1] for p in ep["support"]], dtype=torch.long)
     yq = np.array([p[1] for p in ep["query"]], dtype=np.int64)
-    logits = neg_sq_dist(emb.get(dataset, q_idx), prototypes(emb.get(dataset, s_idx), ys, way))
+    if method == "linear-probe":
+        with torch.enable_grad():
+            z = linear_probe_logits(emb.get(dataset, s_idx).numpy(), ys.numpy(), emb.get(dataset, q_idx).numpy(), way)
+        logits = torch.from_numpy(z)
+    elif method == "protonet":
+        logits = neg_sq_dist(emb.get(dataset, q_idx), prototypes(emb.get(dataset, s_idx), ys, way))
+    else:
+        raise ValueError(f"run_episode: no method {method!r} (protonet, linear-probe)")
     if UNDERFLOW["mode"] == "logodds":
         probs = log_odds(logits.numpy().astype(np.float64))
     else:
@@ -493,10 +503,10 @@ def run_episode(emb: Embeddings, dataset: str, ep: Dict[str, Any]) -> Tuple[floa
     return episode_metrics(probs, preds, yq, way)
 
 
-def run_episodes(emb: Embeddings, dataset: str, episodes: Sequence[Dict[str, Any]]) -> Tuple[List[float], List[float]]:
+def run_episodes(emb: Embeddings, dataset: str, episodes: Sequence[Dict[str, Any]], method: str = "protonet") -> Tuple[List[float], List[float]]:
     acc, au = [], []
     for ep in episodes:
-        a, u = run_episode(emb, dataset, ep)
+        a, u = run_episode(emb, dataset, ep, method)
         acc.append(a)
         au.append(u)
     return acc, au
@@ -716,7 +726,7 @@ def evaluate(
                 reps.append((s, embeddings(f"trained:{c['trainingKey']}#{r}", lambda tr=tr: from_state(tr["state"]))))
         repeats = []
         for seed, emb in reps:
-            acc, au = run_episodes(emb, c["target"]["dataset"], ev["episodes"])
+            acc, au = run_episodes(emb, c["target"]["dataset"], ev["episodes"], c.get("method", "protonet"))
             repeats.append(
                 {
                     "seed": seed,
@@ -734,6 +744,7 @@ def evaluate(
                 "source": c["source"],
                 "target": c["target"],
                 "k": c["k"],
+                "method": c.get("method", "protonet"),
                 "n": c["way"],
                 "episodes": len(ev["episodes"]),
                 "trainingKey": c["trainingKey"],
@@ -745,7 +756,7 @@ def evaluate(
             }
         )
         log(
-            f"  {c['source']:>20s}  {c['target']['dataset']}/{c['target']['task']}  K={c['k']}: "
+            f"  {c['source']:>20s} {c.get('method', 'protonet'):>12s}  {c['target']['dataset']}/{c['target']['task']}  K={c['k']}: "
             f"acc {acc_c['mean']:.4f} ± {acc_c['ci95']:.4f}  AUROC {au_c['mean']:.4f} ± {au_c['ci95']:.4f}  ({len(reps)} repeat(s))"
         )
     return cells, skipped
@@ -764,14 +775,15 @@ def markdown_table(plan: Dict[str, Any], cells: Sequence[Dict[str, Any]]) -> str
     cfg = plan["config"]
     rows = []
     for c in plan["cells"]:
-        if c["source"] not in rows:
-            rows.append(c["source"])
+        row = (c["source"], c.get("method", "protonet"))
+        if row not in rows:
+            rows.append(row)
     cols = []
     for c in plan["cells"]:
         col = (c["target"]["dataset"], c["target"]["task"], c["k"])
         if col not in cols:
             cols.append(col)
-    by = {(c["source"], c["target"]["dataset"], c["target"]["task"], c["k"]): c for c in cells}
+    by = {(c["source"], c.get("method", "protonet"), c["target"]["dataset"], c["target"]["task"], c["k"]): c for c in cells}
     head = "| source | " + " | ".join(f"{d}/{t} K={k}" for d, t, k in cols) + " |"
     lines = [
         f"PyTorch reference, {cfg['encoder']} at {cfg['resolution']}px, {cfg['mode']}, {cfg['episodes']} episodes, "
@@ -780,14 +792,14 @@ def markdown_table(plan: Dict[str, Any], cells: Sequence[Dict[str, Any]]) -> str
         head,
         "|" + " --- |" * (len(cols) + 1),
     ]
-    for r in rows:
+    for r, method in rows:
         vals = []
         for d, t, k in cols:
-            c = by.get((r, d, t, k))
+            c = by.get((r, method, d, t, k))
             vals.append(
                 "—" if c is None else f"{pct(c['accuracy']['mean'])} ± {pct(c['accuracy']['ci95'])} / {pct(c['auroc']['mean'])} ± {pct(c['auroc']['ci95'])}"
             )
-        lines.append(f"| {r} | " + " | ".join(vals) + " |")
+        lines.append(f"| {r}{'' if method == 'protonet' else ' · ' + method} | " + " | ".join(vals) + " |")
     return "\n".join(lines)
 
 

@@ -112,6 +112,8 @@ export interface ProtocolPlan {
     source: string;
     target: { dataset: string; task: string };
     k: number;
+    /** The evaluation method (`protonet`, `linear-probe`); every method of a (row, target, K) sees its episodes. */
+    method: string;
     way: number;
     trainingKey: string | null;
     sourceTasks: string[];
@@ -343,6 +345,7 @@ export async function buildPlan(
       source: c.source,
       target: { ...c.target },
       k: c.k,
+      method: c.method,
       way: c.evaluation.way,
       trainingKey: c.trainingKey,
       sourceTasks: c.sourceTasks.map((t) => `${t.datasetId}/${t.taskName}`),

@@ -50,6 +50,20 @@ describe('checkAgainstCatalog', () => {
     ]);
   });
 
+  it('plans one cell per method of each (row, column, K), sharing the training', () => {
+    const c = { ...base(), methods: ['protonet' as const, 'linear-probe' as const] };
+    const r = checkAgainstCatalog(c, small);
+    expect(r.total).toBe(48);
+    expect(r.cells).toHaveLength(48);
+    const [a, b] = r.cells;
+    expect([a!.key, b!.key]).toEqual([
+      cellKey('all-except-target', 'bus/case category', 1),
+      cellKey('all-except-target', 'bus/case category', 1, 'linear-probe'),
+    ]);
+    expect(b!.method).toBe('linear-probe');
+    expect(b!.trainingKey).toBe(a!.trainingKey);
+  });
+
   it('flags a training budget too small to show anything, before Run', () => {
     const warn = (t: Partial<RunConfig['training']>): string[] =>
       messages(checkAgainstCatalog(base({ training: { ...base().training, ...t } }), small), 'warning').filter((m) =>

@@ -10,7 +10,7 @@
  * - `warning`: the run goes ahead, but something is worth knowing (classes dropped at a K, a source task
  *   training will skip, a zero training budget).
  *
- * `cells` lists the runnable cells with their source tasks and a `trainingKey`: cells with the same key
+ * `cells` lists the runnable cells (rows x columns x K x methods) with their source tasks and a `trainingKey`: cells with the same key
  * share one trained encoder (e.g. every target of one dataset under `all-except-target`).
  */
 
@@ -22,7 +22,7 @@ import { fnv1a64 } from './hash';
 import { cellKey, isBaseline, sourceKey, targetKey } from './keys';
 import { sourceDatasetsFor, type SourceSetResult } from './source-sets';
 import { cellKs } from './spec';
-import type { RunConfig, TargetRef } from './types';
+import type { MethodChoice, RunConfig, TargetRef } from './types';
 
 export type IssueSeverity = 'error' | 'skip' | 'warning';
 
@@ -44,6 +44,8 @@ export interface PlannedCell {
   target: TargetRef;
   targetIndex: number;
   k: number;
+  /** The evaluation method (`config.methods`): cells of one (row, column, K) share their episodes. */
+  method: MethodChoice;
   /** How the target is evaluated at this K: classes per episode, eligible and dropped classes. */
   evaluation: Feasibility;
   /** Tasks the row's encoder trains on for this target (empty for baselines). */
@@ -105,7 +107,7 @@ export function budgetWarning(t: RunConfig['training']): { path: string; message
 export function checkAgainstCatalog(config: RunConfig, catalog: Catalog): CatalogCheck {
   const issues: ConfigIssue[] = [];
   const ks = cellKs(config);
-  const total = config.sources.length * config.targets.length * ks.length;
+  const total = config.sources.length * config.targets.length * ks.length * config.methods.length;
   const ids = catalog.map((d) => d.id);
   const have = (xs: string[]): string => (xs.length > 0 ? xs.map((x) => JSON.stringify(x)).join(', ') : 'none');
 
@@ -276,17 +278,19 @@ export function checkAgainstCatalog(config: RunConfig, catalog: Catalog): Catalo
       for (const k of ks) {
         const f = evaluation.get(`${ti}|${k}`);
         if (!f?.runnable) continue;
-        cells.push({
-          key: cellKey(sk, tk, k),
-          source: sk,
-          sourceIndex: si,
-          target: { ...t },
-          targetIndex: ti,
-          k,
-          evaluation: f,
-          sourceTasks: tasks,
-          trainingKey,
-        });
+        for (const method of config.methods)
+          cells.push({
+            key: cellKey(sk, tk, k, method),
+            source: sk,
+            sourceIndex: si,
+            target: { ...t },
+            targetIndex: ti,
+            k,
+            method,
+            evaluation: f,
+            sourceTasks: tasks,
+            trainingKey,
+          });
       }
     });
   });

@@ -17,6 +17,8 @@ export type FieldRule =
   | { kind: 'oneOf'; options: readonly (string | number)[] }
   /** A list of distinct integers; `item` names one in errors ("a K not already listed"). */
   | { kind: 'intList'; min: number; max: number; maxItems: number; item: string }
+  /** A list of distinct names, each one of `options` (the evaluation methods). */
+  | { kind: 'nameList'; options: readonly string[]; maxItems: number; item: string }
   /** Structured values (sources, targets): checked by `check`, spelt in the URL by the field's `codec`. */
   | { kind: 'custom'; check: (c: Checker, v: unknown, path: string) => unknown };
 
@@ -24,8 +26,8 @@ export type FieldRule =
 export interface FieldForm {
   id: string;
   ariaLabel: string;
-  /** Which row of inputs: the protocol or the training budget. */
-  group: 'run' | 'training';
+  /** Which row of inputs: the protocol, the training budget or the fine-tune settings. */
+  group: 'run' | 'training' | 'finetune';
   /** Width of a text input, in characters. */
   size?: number;
 }
@@ -80,6 +82,11 @@ export function checkRule(c: Checker, rule: FieldRule, v: unknown, path: string)
     case 'intList': {
       const list = c.array(v, path, 1, rule.maxItems);
       const xs = list && c.items(list, path, (x, q) => c.int(x, q, rule.min, rule.max));
+      return xs && noDuplicates(c, xs, path, String, rule.item) ? xs : undefined;
+    }
+    case 'nameList': {
+      const list = c.array(v, path, 1, rule.maxItems);
+      const xs = list && c.items(list, path, (x, q) => c.oneOf(x, q, rule.options));
       return xs && noDuplicates(c, xs, path, String, rule.item) ? xs : undefined;
     }
     case 'custom':

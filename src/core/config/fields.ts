@@ -10,10 +10,14 @@ import { checkSources, checkTargets } from './part-checks';
 import {
   BACKEND_CHOICES,
   CONFIG_LIMITS as L,
+  DEFAULT_FINETUNE,
+  DEFAULT_METHODS,
   DEFAULT_PATIENCE,
   DEFAULT_TRAINING_SEEDS,
   ENCODER_CHOICES,
   EVAL_SPLITS,
+  HEAD_INITS,
+  METHOD_CHOICES,
   RESOLUTIONS,
 } from './types';
 import { SOURCES_CODEC, TARGETS_CODEC } from './url-codecs';
@@ -117,6 +121,17 @@ export const FIELDS: readonly ConfigField[] = [
     defaults: cpuGpu(50, 100, 100, 100),
   },
   {
+    path: 'methods',
+    param: 'm',
+    rule: { kind: 'nameList', options: METHOD_CHOICES, maxItems: METHOD_CHOICES.length, item: 'method' },
+    label: 'Methods',
+    form: { id: 'run-methods', ariaLabel: 'Evaluation methods (comma-separated)', group: 'run', size: 20 },
+    sweep: { key: 'grid.methods', list: 'method names (or lists of them)', tag: 'm-' },
+    defaults: everywhere([...DEFAULT_METHODS]),
+    absent: [...DEFAULT_METHODS],
+  },
+  ...finetuneFields(),
+  {
     path: 'evalSplit',
     param: 'split',
     rule: { kind: 'oneOf', options: EVAL_SPLITS },
@@ -144,6 +159,30 @@ export const FIELDS: readonly ConfigField[] = [
     defaults: { auto: 'auto', wasm: 'wasm', cpu: 'cpu', webgl: 'webgl', webgpu: 'webgpu' },
   },
 ];
+
+/** The `finetune` method's settings: not in the sweep file (its runs take the defaults). */
+function finetuneFields(): ConfigField[] {
+  const D = DEFAULT_FINETUNE;
+  const field = (key: string, param: string, label: string, ariaLabel: string, rest: Partial<ConfigField>) =>
+    ({
+      path: `finetune.${key}`,
+      param,
+      label,
+      form: { id: `run-ft-${key.toLowerCase()}`, ariaLabel, group: 'finetune' },
+      defaults: everywhere((D as unknown as Record<string, unknown>)[key]),
+      absent: (D as unknown as Record<string, unknown>)[key],
+      ...rest,
+    }) as ConfigField;
+  return [
+    field('steps', 'fts', 'fine-tune steps', 'Fine-tune steps (finetune method)', { rule: int(1, L.maxFinetuneSteps) }),
+    field('lr', 'ftlr', 'fine-tune lr', 'Fine-tune learning rate (Adam)', {
+      rule: { kind: 'number', min: 0, max: L.maxLr, exclusiveMin: true },
+    }),
+    field('headInit', 'fthead', 'head init', 'Fine-tune head initialisation', {
+      rule: { kind: 'oneOf', options: HEAD_INITS },
+    }),
+  ];
+}
 
 /** The training budget (a sweep file's `training` holds the same object). */
 function trainingFields(): ConfigField[] {

@@ -15,8 +15,11 @@ export interface FormInput {
   label: string;
   ariaLabel: string;
   group: FieldForm['group'];
-  /** `number`: a number input; `select`: one of `options`; `list`: comma-separated integers in a text input. */
-  kind: 'number' | 'select' | 'list';
+  /**
+   * `number`: a number input; `select`: one of `options`; `list`: comma-separated integers in a text input;
+   * `names`: comma-separated names (each one of `options`) in a text input.
+   */
+  kind: 'number' | 'select' | 'list' | 'names';
   min?: number;
   max?: number;
   step?: number | 'any';
@@ -28,6 +31,7 @@ export interface FormInput {
 export const FORM_GROUPS: readonly { group: FieldForm['group']; ariaLabel?: string }[] = [
   { group: 'run' },
   { group: 'training', ariaLabel: 'Training budget' },
+  { group: 'finetune', ariaLabel: 'Fine-tune settings' },
 ];
 
 function inputOf(f: ConfigField, form: FieldForm): FormInput {
@@ -42,6 +46,8 @@ function inputOf(f: ConfigField, form: FieldForm): FormInput {
       return { ...base, kind: 'select', options: r.options };
     case 'intList':
       return { ...base, kind: 'list', ...(form.size !== undefined ? { size: form.size } : {}) };
+    case 'nameList':
+      return { ...base, kind: 'names', options: r.options, ...(form.size !== undefined ? { size: form.size } : {}) };
     case 'custom':
       throw new Error(`form spec: ${f.path} is drawn by hand`);
   }
@@ -54,7 +60,7 @@ export function formSpec(table: readonly ConfigField[] = FIELDS): FormInput[] {
 
 /** The text an input shows for a config value. */
 export function formText(input: FormInput, value: unknown): string {
-  return input.kind === 'list' ? (value as unknown[]).join(',') : String(value);
+  return input.kind === 'list' || input.kind === 'names' ? (value as unknown[]).join(',') : String(value);
 }
 
 /**
@@ -69,6 +75,11 @@ export function formValue(input: FormInput, text: string): unknown {
         .map((s) => s.trim())
         .filter((s) => s.length > 0)
         .map(Number);
+    case 'names':
+      return text
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
     case 'select':
       return input.options?.every((o) => typeof o === 'number') ? Number(text) : text;
     case 'number':

@@ -25,6 +25,8 @@ describe('configHash', () => {
       shots: [1, 5],
       query: 10,
       episodes: 100,
+      methods: ['protonet'],
+      finetune: { steps: 100, lr: 0.01, headInit: 'zero' },
       evalSplit: 'test',
       training: { steps: 60, way: 5, shot: 1, query: 5, lr: 0.001, valEvery: 30, patience: 5, seeds: 1 },
       seed: 0,
@@ -44,12 +46,20 @@ describe('configHash', () => {
     expect(configHash({ ...c, mode: 'variable', shots: [1] })).toBe(
       configHash({ ...c, mode: 'variable', shots: [2, 3], query: 4 }),
     );
+    // Fine-tune settings count only where the method runs.
+    const slow = { ...c.finetune, steps: 7 };
+    expect(configHash({ ...c, finetune: slow })).toBe(h);
+    const ft = { ...c, methods: ['protonet' as const, 'finetune' as const] };
+    expect(configHash({ ...ft, finetune: slow })).not.toBe(configHash(ft));
     for (const change of [
       { seed: 1 },
       { shots: [5, 1] },
       { backend: 'webgpu' as const },
       { episodes: 99 },
       { resolution: 112 as const },
+      { methods: ['protonet' as const, 'linear-probe' as const] },
+      { methods: ['linear-probe' as const] },
+      { methods: ['finetune' as const] },
     ]) {
       expect(configHash({ ...c, ...change })).not.toBe(h);
     }

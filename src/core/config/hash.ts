@@ -2,7 +2,8 @@
  * `configHash`: a stable identity of what a config runs, for resuming a run and grouping sweeps.
  *
  * Canonical JSON (object keys sorted at every level, arrays in order, numbers as JSON writes them) of
- * the effective config (fields the mode ignores normalised, see `effectiveConfig`), hashed with 64-bit
+ * the effective config (fields the mode ignores normalised, see `effectiveConfig`; `methods` left out when
+ * it is ProtoNet alone), hashed with 64-bit
  * FNV-1a over its UTF-8 bytes: 16 hex digits. Not a security hash; collisions between configs a person
  * makes are not a concern at 64 bits. Array order counts: it is the display order of rows, columns and K.
  */
@@ -42,6 +43,13 @@ export function fnv1a64(s: string): string {
   return h.toString(16).padStart(16, '0');
 }
 
+/**
+ * ProtoNet alone, the only method before methods existed, is left out, and so are the fine-tune settings
+ * unless the method runs: older records keep their hash, and unused settings do not split it.
+ */
 export function configHash(config: RunConfig): string {
-  return fnv1a64(canonicalJSON(effectiveConfig(config)));
+  const e = effectiveConfig(config);
+  const protonetOnly = e.methods.length === 1 && e.methods[0] === 'protonet';
+  const finetune = e.methods.includes('finetune') ? e.finetune : undefined;
+  return fnv1a64(canonicalJSON({ ...e, methods: protonetOnly ? undefined : e.methods, finetune }));
 }

@@ -3,7 +3,16 @@
 export * from './types';
 export * from './catalog';
 export { Checker, describeFound, joinPath, type ValueError } from './checker';
-export { sourceKey, parseSourceKey, targetKey, parseTargetKey, cellKey, describeSource, isBaseline } from './keys';
+export {
+  sourceKey,
+  parseSourceKey,
+  targetKey,
+  parseTargetKey,
+  cellKey,
+  describeMethod,
+  describeSource,
+  isBaseline,
+} from './keys';
 export {
   validateConfig,
   checkConfig,

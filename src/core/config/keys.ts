@@ -73,13 +73,26 @@ export function isBaseline(s: SourceSpec): boolean {
 }
 
 /**
- * The key of one cell: JSON of [source key, target key, K], e.g. `["all-except-target","bus/malignancy",5]`.
+ * The key of one cell: JSON of [source key, target key, K], e.g. `["all-except-target","bus/malignancy",5]`,
+ * with the method appended when it is not ProtoNet (so keys made before methods existed still match).
  * Unambiguous whatever the names hold; K is 0 in variable mode.
  */
-export function cellKey(source: SourceSpec | string, target: TargetRef | string, k: number): string {
-  return JSON.stringify([
+export function cellKey(
+  source: SourceSpec | string,
+  target: TargetRef | string,
+  k: number,
+  method: string = 'protonet',
+): string {
+  const key: (string | number)[] = [
     typeof source === 'string' ? source : sourceKey(source),
     typeof target === 'string' ? target : targetKey(target),
     k,
-  ]);
+  ];
+  if (method !== 'protonet') key.push(method);
+  return JSON.stringify(key);
+}
+
+/** A label for a method: "ProtoNet", "linear probe". */
+export function describeMethod(method: string): string {
+  return method === 'protonet' ? 'ProtoNet' : method.replace(/-/g, ' ');
 }

@@ -22,6 +22,7 @@ const tricky = (): RunConfig => ({
   mode: 'fixed',
   way: 3,
   shots: [10, 1, 5],
+  methods: ['linear-probe', 'protonet'],
   training: { steps: 12345, way: 7, shot: 2, query: 9, lr: 1e-7, valEvery: 0, patience: 3, seeds: 4 },
   seed: 4294967295,
 });
@@ -43,7 +44,7 @@ describe('configToQuery / configFromQuery', () => {
     expect(configToQuery(defaultConfig('wasm', smallCatalog()))).toBe(
       'v=1&src=all-except-target&src=untrained&src=pixels&t=bus%2Fcase+category&t=oct%2Fdisease+class' +
         '&t=cxr%2Fdisease+labels&t=pneumonia%2Fpneumonia+presence&enc=conv4&res=84&mode=medimeta&n=5&k=1%2C5&q=10' +
-        '&ep=100&split=test&steps=60&tway=5&tshot=1&tq=5&lr=0.001&val=30&pat=5&tseeds=1&seed=0&backend=wasm',
+        '&ep=100&m=protonet&fts=100&ftlr=0.01&fthead=zero&split=test&steps=60&tway=5&tshot=1&tq=5&lr=0.001&val=30&pat=5&tseeds=1&seed=0&backend=wasm',
     );
   });
 
@@ -89,6 +90,15 @@ describe('configToQuery / configFromQuery', () => {
     expect(errs(q.replace('t=bus%2Fmalignancy', 't=busmalignancy'))).toEqual([
       'URL parameter "t[0]": expected <dataset>/<task>, found "busmalignancy"',
     ]);
+    expect(errs(q.replace('m=linear-probe%2Cprotonet', 'm=protonet%2Cknn'))).toEqual([
+      'URL parameter "m[1]": expected one of "protonet", "linear-probe", "finetune", found "knn"',
+    ]);
+    expect(errs(q.replace('m=linear-probe%2Cprotonet', 'm=protonet%2Cprotonet'))).toEqual([
+      'URL parameter "m[1]": expected a method not already listed, found "protonet", the same as m[0]',
+    ]);
+    // Links made before methods existed ran ProtoNet alone.
+    const old = configFromQuery(q.replace('&m=linear-probe%2Cprotonet', ''));
+    expect(old.ok && old.config.methods).toEqual(['protonet']);
     expect(errs('x'.repeat(70_000))[0]).toMatch(/at most 65536 characters/);
   });
 

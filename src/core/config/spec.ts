@@ -43,6 +43,8 @@ export function effectiveConfig(config: RunConfig): RunConfig {
     ...config,
     sources: config.sources.map((s) => ({ ...s })),
     targets: config.targets.map((t) => ({ ...t })),
+    methods: config.methods.slice(),
+    finetune: { ...config.finetune },
     way: config.mode === 'fixed' ? config.way : 0,
     shots: config.mode === 'variable' ? [] : config.shots.slice(),
     query: config.mode === 'variable' ? 0 : config.query,

@@ -19,6 +19,29 @@ export function isEncoderChoice(x: unknown): x is EncoderChoice {
   return typeof x === 'string' && (ENCODER_CHOICES as readonly string[]).includes(x);
 }
 
+/**
+ * How a cell adapts the encoder to each episode (src/engine/fewshot/evaluators): `protonet` (class means,
+ * squared distance), `linear-probe` (frozen encoder, an L2 logistic-regression head fit exactly on the
+ * support set), `finetune` (a copy of the encoder and a new linear head trained on the support set:
+ * MedIMeta's `finetune_and_test.py`).
+ */
+export const METHOD_CHOICES = ['protonet', 'linear-probe', 'finetune'] as const;
+export type MethodChoice = (typeof METHOD_CHOICES)[number];
+/** Configs and records made before methods existed ran ProtoNet. */
+export const DEFAULT_METHODS: readonly MethodChoice[] = ['protonet'];
+
+/** How the `finetune` method's head starts: zeros, or PyTorch's nn.Linear init U(-1/sqrt(D), 1/sqrt(D)). */
+export const HEAD_INITS = ['zero', 'uniform'] as const;
+export type HeadInit = (typeof HEAD_INITS)[number];
+
+/** The `finetune` method's settings (MedIMeta's finetune_and_test.py: Adam, lr 1e-2, 100 steps). */
+export interface FinetuneSettings {
+  steps: number;
+  lr: number;
+  headInit: HeadInit;
+}
+export const DEFAULT_FINETUNE: Readonly<FinetuneSettings> = { steps: 100, lr: 0.01, headInit: 'zero' };
+
 /** Square side images are resized to on the device. */
 export const RESOLUTIONS = [224, 112, 84] as const;
 export type Resolution = (typeof RESOLUTIONS)[number];
@@ -86,6 +109,10 @@ export interface RunConfig {
   query: number;
   /** Episodes per cell. */
   episodes: number;
+  /** Evaluation methods, one cell each per (row, column, K), on the same episodes; distinct. */
+  methods: MethodChoice[];
+  /** Settings of the `finetune` method (ignored by the others). */
+  finetune: FinetuneSettings;
   evalSplit: EvalSplit;
   training: TrainingBudget;
   /** Seeds episodes, initial weights and training; an unsigned 32-bit integer. */
@@ -104,6 +131,7 @@ export const CONFIG_LIMITS = {
   maxWay: 50,
   maxEpisodes: 10_000,
   maxSteps: 1_000_000,
+  maxFinetuneSteps: 10_000,
   maxTrainingSeeds: 20,
   maxLr: 1,
   maxSeed: 0xffffffff,

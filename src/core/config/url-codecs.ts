@@ -38,6 +38,11 @@ const INT_LIST: UrlCodec = {
   read: (vs) => first(vs).split(',').map(intOf),
 };
 
+const NAME_LIST: UrlCodec = {
+  write: (v) => [(v as string[]).join(',')],
+  read: (vs) => first(vs).split(','),
+};
+
 /** The codec a rule implies (structured fields name their own). */
 export function codecOf(rule: FieldRule): UrlCodec {
   switch (rule.kind) {
@@ -49,6 +54,8 @@ export function codecOf(rule: FieldRule): UrlCodec {
       return rule.options.every((o) => typeof o === 'number') ? INTEGER : STRING;
     case 'intList':
       return INT_LIST;
+    case 'nameList':
+      return NAME_LIST;
     case 'custom':
       throw new Error('a custom field names its URL codec');
   }

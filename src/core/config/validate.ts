@@ -34,7 +34,12 @@ function checkGroup(
   const keys = keysAt(fields, depth);
   const leaf = (k: string): ConfigField | undefined =>
     fields.find((f) => f.path.split('.').length === depth + 1 && f.path.split('.')[depth] === k);
-  const optional = keys.filter((k) => leaf(k)?.absent !== undefined);
+  const below = (k: string): ConfigField[] => fields.filter((g) => g.path.split('.')[depth] === k);
+  // A field with an `absent` value, or a group all of whose fields have one, may be missing (older configs).
+  const optional = keys.filter((k) => {
+    const f = leaf(k);
+    return f ? f.absent !== undefined : below(k).every((g) => g.absent !== undefined);
+  });
   const o = c.object(
     v,
     path,
@@ -48,14 +53,7 @@ function checkGroup(
     const p = joinPath(path, k);
     const f = leaf(k);
     let value: unknown;
-    if (!f)
-      value = checkGroup(
-        c,
-        o[k],
-        p,
-        fields.filter((g) => g.path.split('.')[depth] === k),
-        depth + 1,
-      );
+    if (!f) value = checkGroup(c, o[k] === undefined && optional.includes(k) ? {} : o[k], p, below(k), depth + 1);
     else if (o[k] === undefined && f.absent !== undefined) value = structuredClone(f.absent);
     else {
       value = checkRule(c, f.rule, o[k], p);

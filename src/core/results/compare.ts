@@ -13,6 +13,7 @@
  */
 
 import { effectiveConfig } from '../config/spec';
+import type { MethodChoice } from '../config/types';
 import { indexCells } from './matrix';
 import type { CellResult, MetricSummary, RunRecord } from './types';
 
@@ -32,6 +33,7 @@ export interface CellComparison {
   source: string;
   target: CellResult['target'];
   k: number;
+  method: MethodChoice;
   accuracy: MetricDiff;
   auroc: MetricDiff;
 }
@@ -87,6 +89,7 @@ export function compareRuns(a: RunRecord, b: RunRecord): RunComparison {
       source: ca.source,
       target: { ...ca.target },
       k: ca.k,
+      method: ca.method ?? 'protonet',
       accuracy: diffMetric(ca.accuracy, cb.accuracy),
       auroc: diffMetric(ca.auroc, cb.auroc),
     });

@@ -9,7 +9,8 @@
  *
  * Columns (`CSV_COLUMNS`, in order):
  *   run_id, created_at, backend, encoder, resolution, mode: the run (same on every row)
- *   source: the row's source key; target_dataset, target_task: the column
+ *   source: the row's source key; method: the evaluation method (`protonet`, `linear-probe`);
+ *   target_dataset, target_task: the column
  *   k, n, q, episodes: K (0 in variable mode), classes per episode (0: it varies), query per class, episodes
  *   accuracy_mean, accuracy_ci95, accuracy_std, auroc_mean, auroc_ci95, auroc_std: over episodes
  *   chance: chance accuracy
@@ -33,6 +34,7 @@ export const CSV_COLUMNS = [
   'resolution',
   'mode',
   'source',
+  'method',
   'target_dataset',
   'target_task',
   'k',
@@ -99,6 +101,7 @@ function row(record: RunRecord, c: CellResult): (string | number)[] {
     record.config.resolution,
     record.config.mode,
     c.source,
+    c.method ?? 'protonet',
     c.target.dataset,
     c.target.task,
     c.k,

@@ -26,6 +26,7 @@ export {
   withCell,
   withTraining,
   pendingCells,
+  resultKey,
   resumable,
   finishRun,
   datasetsUsed,

@@ -9,7 +9,8 @@
 
 import { Checker, joinPath, type ValueError } from '../config/checker';
 import { configHash } from '../config/hash';
-import { cellKey } from '../config/keys';
+import { METHOD_CHOICES } from '../config/types';
+import { resultKey } from './record';
 import { checkConfig, checkDatasetId, checkTarget } from '../config/validate';
 import { checkEnvironment } from './environment';
 import { checkTrainingRecord } from './training';
@@ -122,7 +123,7 @@ function cell(c: Checker, v: unknown, path: string): CellResult | undefined {
     v,
     path,
     ['source', 'target', 'k', 'n', 'q', 'episodes', 'accuracy', 'auroc', 'perClassAccuracy', 'chance', 'timings'],
-    ['perEpisode', 'trainedWeights', 'repeats', 'ciKind'],
+    ['method', 'perEpisode', 'trainedWeights', 'repeats', 'ciKind'],
   );
   if (!o) return undefined;
   const p = (k: string): string => joinPath(path, k);
@@ -165,6 +166,7 @@ function cell(c: Checker, v: unknown, path: string): CellResult | undefined {
   }
   const repeats = o.repeats === undefined ? undefined : cellRepeats(c, o.repeats, p('repeats'));
   const ciKind = o.ciKind === undefined ? undefined : c.oneOf(o.ciKind, p('ciKind'), CI_KINDS);
+  const method = o.method === undefined ? undefined : c.oneOf(o.method, p('method'), METHOD_CHOICES);
   if (
     c.errors.length > n0 ||
     source === undefined ||
@@ -184,6 +186,7 @@ function cell(c: Checker, v: unknown, path: string): CellResult | undefined {
     source,
     target,
     k,
+    ...(method ? { method } : {}),
     n,
     q,
     episodes,
@@ -263,7 +266,7 @@ export function recordFromJSON(text: string): RecordParse {
   if (cells) {
     const seen = new Set<string>();
     cells.forEach((x, i) => {
-      const key = cellKey(x.source, x.target, x.k);
+      const key = resultKey(x);
       if (seen.has(key)) c.fail(`cells[${i}]`, 'a cell not already listed', key);
       seen.add(key);
     });

@@ -30,4 +30,26 @@ describe('matrix layout', () => {
     expect(cellAt(index, m.rows[2]!, m.columns[2]!, 5)?.accuracy.mean).toBe(0.6);
     expect(cellAt(index, m.rows[2]!, m.columns[2]!, 1)).toBeUndefined();
   });
+
+  it('several methods: each source once per method, grouped, each row finding its own cells', () => {
+    const catalog = smallCatalog();
+    const config = { ...defaultConfig('wasm', catalog), methods: ['protonet' as const, 'linear-probe' as const] };
+    const m = matrixLayout(config, catalog);
+    expect(m.rows.map((r) => `${r.key}|${r.method}`)).toEqual([
+      'all-except-target|protonet',
+      'all-except-target|linear-probe',
+      'untrained|protonet',
+      'untrained|linear-probe',
+      'pixels|protonet',
+      'pixels|linear-probe',
+    ]);
+    expect(m.rows[5]!.label).toBe('pixels (baseline) · linear probe');
+    const col = m.columns.find((c) => c.key === 'bus/case category')!;
+    const index = indexCells([
+      cell('pixels', 'bus', 'case category', 5, 0.6, 0.7),
+      { ...cell('pixels', 'bus', 'case category', 5, 0.8, 0.9), method: 'linear-probe' },
+    ]);
+    expect(cellAt(index, m.rows[4]!, col, 5)?.accuracy.mean).toBe(0.6);
+    expect(cellAt(index, m.rows[5]!, col, 5)?.accuracy.mean).toBe(0.8);
+  });
 });

@@ -54,10 +54,15 @@ export function newRunRecord(args: {
   };
 }
 
+/** The cell's key (`cellKey`), its method included. */
+export function resultKey(c: Pick<CellResult, 'source' | 'target' | 'k' | 'method'>): string {
+  return cellKey(c.source, c.target, c.k, c.method ?? 'protonet');
+}
+
 /** A copy with `cell` added (replacing a cell with the same key) and its timings added to the run's. */
 export function withCell(record: RunRecord, cell: CellResult): RunRecord {
-  const key = cellKey(cell.source, cell.target, cell.k);
-  const cells = record.cells.filter((c) => cellKey(c.source, c.target, c.k) !== key);
+  const key = resultKey(cell);
+  const cells = record.cells.filter((c) => resultKey(c) !== key);
   cells.push(cell);
   const t = record.timings;
   return {
@@ -76,7 +81,7 @@ export function withCell(record: RunRecord, cell: CellResult): RunRecord {
 
 /** The planned cells the record does not hold yet (what a resumed run still has to do). */
 export function pendingCells(planned: readonly PlannedCell[], record: Pick<RunRecord, 'cells'>): PlannedCell[] {
-  const done = new Set(record.cells.map((c) => cellKey(c.source, c.target, c.k)));
+  const done = new Set(record.cells.map(resultKey));
   return planned.filter((p) => !done.has(p.key));
 }
 

@@ -1,13 +1,13 @@
 /**
  * What a run produces: a RunRecord holding its config, the environment it ran in, the datasets it read
- * (by fingerprint) and one CellResult per (source row, target column, K). Plain data: it is stored,
+ * (by fingerprint) and one CellResult per (source row, target column, K, method). Plain data: it is stored,
  * exported as JSON and CSV, compared, and summarised into share links.
  *
  * Undefined values are NaN in memory (an AUROC undefined in every episode, a CI of one episode) and
  * null in JSON.
  */
 
-import type { RunConfig, TargetRef } from '../config/types';
+import type { MethodChoice, RunConfig, TargetRef } from '../config/types';
 import type { RunEnvironment } from './environment';
 import type { TrainingRecord } from './training';
 
@@ -46,6 +46,8 @@ export interface CellResult {
   target: TargetRef;
   /** K (0 in variable mode). */
   k: number;
+  /** The evaluation method (absent in records made before methods existed: ProtoNet). */
+  method?: MethodChoice;
   /** Classes per episode (fixed: N; medimeta: the eligible classes or labels; variable: 0, it varies). */
   n: number;
   /** Query images per class (0 in variable mode). */

@@ -73,7 +73,9 @@ function rounded(p: SharePayload): SharePayload {
 const sortCells = (p: SharePayload): SharePayload => ({
   ...p,
   cells: [...p.cells].sort((a, b) =>
-    JSON.stringify([a.source, a.target, a.k]).localeCompare(JSON.stringify([b.source, b.target, b.k])),
+    JSON.stringify([a.source, a.target, a.k, a.method]).localeCompare(
+      JSON.stringify([b.source, b.target, b.k, b.method]),
+    ),
   ),
 });
 
@@ -93,6 +95,24 @@ describe('share links: round trip', () => {
     if (!r.ok) throw new Error(r.error);
     expect(sortCells(r.payload)).toEqual(sortCells(rounded(p)));
     expect(r.payload.cells.find((c) => c.source === 'untrained')!.auroc.mean).toBeNaN();
+  });
+
+  it('several methods: each cell comes back under its own method, a method the config lacks is refused', async () => {
+    const p = small();
+    const config = { ...p.config, methods: ['protonet' as const, 'linear-probe' as const] };
+    const probe = p.cells.map((c, i) => ({
+      ...c,
+      method: 'linear-probe' as const,
+      accuracy: { mean: (i + 1) / 100, ci95: 0.01 },
+    }));
+    const both: SharePayload = { ...p, config, cells: [...p.cells, ...probe] };
+    const r = await decodeShareLink(`#${await encodeShareLink(both)}`);
+    if (!r.ok) throw new Error(r.error);
+    expect(r.payload.config.methods).toEqual(['protonet', 'linear-probe']);
+    expect(sortCells(r.payload)).toEqual(sortCells(rounded(both)));
+    await expect(encodeShareLink({ ...p, cells: probe })).rejects.toThrow(
+      /method "linear-probe" is not one of the config's/,
+    );
   });
 
   it(`a MedIMeta-sized result (54 targets x 13 rows x 3 K) fits in 16 KB and reads back`, async () => {
@@ -118,7 +138,15 @@ describe('share links: round trip', () => {
       for (const t of targets)
         for (const k of shots) {
           const m = { mean: random(), ci95: random() / 10 };
-          big.cells.push({ source: sourceKeyOf(s), target: t, k, episodes: 100, accuracy: m, auroc: m });
+          big.cells.push({
+            source: sourceKeyOf(s),
+            target: t,
+            k,
+            method: 'protonet',
+            episodes: 100,
+            accuracy: m,
+            auroc: m,
+          });
         }
     const e = await encodeShareLink(big).catch((err: unknown) => err);
     expect(e).toBeInstanceOf(ShareLinkError);
@@ -229,7 +257,7 @@ describe('share links: hostile input (each a clear error, never a partial payloa
     const { header } = parts(small());
     const text = JSON.stringify(header).replace('"e":["webgpu"', '"e":[NaN');
     expect(failure(await decodeShareLink(await frame(wire(text)))).code).toBe('bad-json');
-    const inf = JSON.stringify(header).replace(/lr=[^&]+/, 'lr=Infinity');
+    const inf = JSON.stringify(header).replace(/&lr=[^&]+/, '&lr=Infinity');
     expect(failure(await decodeShareLink(await frame(wire(inf))))).toEqual({
       code: 'bad-content',
       error: 'share link: config lr: expected a finite number in (0, 1], found "Infinity"',
@@ -290,6 +318,7 @@ describe('share links: hostile input (each a clear error, never a partial payloa
         source: 'all-except-target',
         target: p.config.targets[0],
         k: 1,
+        method: 'protonet',
         episodes: 100,
         accuracy: { mean: 0.5, ci95: 0.02 },
         auroc: { mean: NaN, ci95: 0 },

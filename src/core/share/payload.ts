@@ -3,7 +3,7 @@
  * itself (no per-episode values, no per-class accuracy, no timings; those go in the JSON file).
  */
 
-import type { RunConfig, TargetRef } from '../config/types';
+import type { MethodChoice, RunConfig, TargetRef } from '../config/types';
 import { browserFromUserAgent, type RunBackend } from '../results/environment';
 import type { DatasetRef, RunRecord } from '../results/types';
 
@@ -20,6 +20,8 @@ export interface ShareCell {
   target: TargetRef;
   /** One of `cellKs(config)`. */
   k: number;
+  /** One of `config.methods`. */
+  method: MethodChoice;
   episodes: number;
   accuracy: ShareMetric;
   auroc: ShareMetric;
@@ -57,6 +59,7 @@ export function sharePayloadFromRecord(record: RunRecord): SharePayload {
       source: c.source,
       target: { ...c.target },
       k: c.k,
+      method: c.method ?? 'protonet',
       episodes: c.episodes,
       accuracy: { mean: c.accuracy.mean, ci95: c.accuracy.ci95 },
       auroc: { mean: c.auroc.mean, ci95: c.auroc.ci95 },

@@ -42,6 +42,7 @@ export function medimetaPayload(seed = 1): SharePayload {
           source: sourceKey(s),
           target: t,
           k,
+          method: 'protonet',
           episodes: 100,
           accuracy: { mean: Math.min(1, Math.max(0, acc)), ci95: ci() },
           auroc: { mean: Math.min(1, Math.max(0, auc)), ci95: ci() },

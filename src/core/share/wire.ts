@@ -10,8 +10,8 @@
  *              "d": [id, fingerprint, id, fingerprint, ...] }
  *   body   = presence bitmap | episodes (u32) | accuracy mean | accuracy ci95 | AUROC mean | AUROC ci95 (u16)
  *
- * - Row, column and K tables are the config's own lists: the grid has S x T x K slots, slot
- *   (s * T + t) * K + k, and the bitmap has one bit per slot (most significant bit first, unused bits 0).
+ * - Row, method, column and K tables are the config's own lists: the grid has S x M x T x K slots, slot
+ *   ((s * M + m) * T + t) * K + k (M = 1, ProtoNet alone, is the layout links had before methods), and the bitmap has one bit per slot (most significant bit first, unused bits 0).
  *   The columns then hold one entry per set bit, in slot order.
  * - Columns are byte planes: all most significant bytes first, then the next (high bytes of values that
  *   are mostly small compress to almost nothing).
@@ -116,10 +116,13 @@ export function pack(p: SharePayload): Uint8Array {
   const cols = new Map(config.targets.map((t, i) => [targetKey(t), i]));
   const ks = cellKs(config);
   const kIndex = new Map(ks.map((k, i) => [k, i]));
-  const slots = rows.size * cols.size * ks.length;
+  const methods = new Map<string, number>(config.methods.map((m, i) => [m, i]));
+  const slots = rows.size * methods.size * cols.size * ks.length;
   const bySlot = new Map<number, ShareCell>();
   p.cells.forEach((cell, i) => {
     const r = rows.get(cell.source);
+    const mi = methods.get(cell.method);
+    if (mi === undefined) throw new Error(`cells[${i}]: method "${cell.method}" is not one of the config's`);
     const t = cols.get(targetKey(cell.target));
     const k = kIndex.get(cell.k);
     if (r === undefined) throw new Error(`cells[${i}]: source "${cell.source}" is not a row of the config`);
@@ -130,10 +133,10 @@ export function pack(p: SharePayload): Uint8Array {
       throw new Error(
         `cells[${i}]: episodes is ${cell.episodes}, expected an integer in [1, ${SHARE_LIMITS.maxEpisodes}]`,
       );
-    const slot = (r * cols.size + t) * ks.length + k;
+    const slot = ((r * methods.size + mi) * cols.size + t) * ks.length + k;
     if (bySlot.has(slot))
       throw new Error(
-        `cells[${i}]: a second cell for ${JSON.stringify([cell.source, targetKey(cell.target), cell.k])}`,
+        `cells[${i}]: a second cell for ${JSON.stringify([cell.source, targetKey(cell.target), cell.k, cell.method])}`,
       );
     bySlot.set(slot, cell);
   });
@@ -276,7 +279,8 @@ export function unpack(bytes: Uint8Array): UnpackResult {
   // Body: its length follows from the config and the bitmap.
   const ks = cellKs(config);
   const T = config.targets.length;
-  const slots = config.sources.length * T * ks.length;
+  const M = config.methods.length;
+  const slots = config.sources.length * M * T * ks.length;
   const bitmapBytes = Math.ceil(slots / 8);
   let at = 4 + headerLength;
   if (bytes.length < at + bitmapBytes)
@@ -313,11 +317,13 @@ export function unpack(bytes: Uint8Array): UnpackResult {
     if (n === undefined || !accuracy || !auroc) return;
     const ki = slot % ks.length;
     const ti = Math.floor(slot / ks.length) % T;
-    const si = Math.floor(slot / ks.length / T);
+    const mi = Math.floor(slot / ks.length / T) % M;
+    const si = Math.floor(slot / ks.length / T / M);
     cells.push({
       source: sourceKey(config.sources[si]!),
       target: { ...config.targets[ti]! },
       k: ks[ki]!,
+      method: config.methods[mi]!,
       episodes: n,
       accuracy,
       auroc,

@@ -8,16 +8,19 @@ import {
   type EpisodeSpec,
 } from '../../core/sampling';
 import { summarize, type Summary } from '../../core/stats';
+import type { FinetuneSettings, MethodChoice } from '../../core/config/types';
 import type { SplitName } from '../../core/types';
 import type { ImageSource } from '../compute-service';
 import type { EnvironmentReport } from '../environment';
 import { addEmbedTimings, embedStream, emptyEmbedTimings, type EmbedTimings } from './embed';
-import { createEncoder } from './encoders/registry';
+import { createEncoder, encoderCost } from './encoders/registry';
 import type { Embedder, Encoder, EncoderConfig, EncoderWeights } from './encoders/types';
 import { embedChunk, episodeBlock, maxTensorBytes } from './limits';
 import { episodeOutcome, PerClassTally, type EpisodeOutcome } from './metrics';
 import { blockDims, packEpisodes, type BlockDims } from './pack';
-import { protonetBlock, readBlock } from './protonet';
+import { evaluatorFor, isFrozenMethod } from './evaluators/registry';
+import { runFinetunePath } from './finetune-cell';
+import type { BlockEvaluator } from './evaluators/types';
 import { loadTaskView, type ViewOverride } from './task-view';
 
 /** What the engine needs from its host (the compute service). */
@@ -44,6 +47,10 @@ export interface CellRequest {
   /** Index of the first episode (episodes are a pure function of their index). */
   firstEpisode?: number;
   encoder: EncoderConfig;
+  /** How each episode is adapted and scored (evaluators/registry.ts; default `protonet`). */
+  method?: MethodChoice;
+  /** The `finetune` method's settings (default: DEFAULT_FINETUNE). */
+  finetune?: FinetuneSettings;
   /** Trained weights (from trainEncoder); without them the encoder runs at its seeded init. */
   weights?: EncoderWeights;
   /** `cached` (default): embed the union of images once, evaluate blocks. `naive`: embed per episode. */
@@ -93,6 +100,7 @@ export interface CellResult {
   episodes: number;
   kind: Episode['kind'];
   encoder: EncoderConfig;
+  method: MethodChoice;
   weights: 'seed-init' | 'provided';
   dim: number;
   backend: string;
@@ -108,6 +116,8 @@ export interface CellResult {
   /** tf.memory() before the cell and after everything it made was disposed. */
   memory: { before: { numTensors: number; numBytes: number }; after: { numTensors: number; numBytes: number } };
   detail?: EpisodeOutcome[];
+  /** `finetune`: each episode's support loss before every step. */
+  finetuneLosses?: number[][];
 }
 
 export interface CellProgress {
@@ -177,16 +187,17 @@ function planBlocks(
   });
 }
 
-/** ProtoNet on one block against `embeddings` ([U, D]; `rowOf` maps an image to its row); one read-back. */
+/** The method on one block against `embeddings` ([U, D]; `rowOf` maps an image to its row). */
 async function evaluateBlock(
   ctx: EngineContext,
+  evaluator: BlockEvaluator,
   embeddings: tf.Tensor2D,
   episodes: readonly Episode[],
   rowOf: (image: number) => number,
   dims?: BlockDims,
 ): Promise<EpisodeOutcome[]> {
   const block = packEpisodes(episodes, rowOf, dims);
-  const out = await readBlock(protonetBlock(embeddings, block));
+  const out = await evaluator.evaluate(embeddings, block, episodes);
   await ctx.checkpoint();
   return episodes.map((ep, e) => episodeOutcome(ep, e, block, out));
 }
@@ -197,6 +208,7 @@ interface PathArgs {
   plan: Episode[][][];
   embedder: Embedder;
   encoder: Encoder;
+  evaluator: BlockEvaluator;
   chunk: number;
   timings: EmbedTimings;
   total: number;
@@ -228,7 +240,7 @@ async function runCached(a: PathArgs): Promise<{ outcomes: EpisodeOutcome[]; epi
       const rowOf = rowMap(union);
       const t0 = performance.now();
       for (const block of group) {
-        outcomes.push(...(await evaluateBlock(a.ctx, embeddings, block, rowOf)));
+        outcomes.push(...(await evaluateBlock(a.ctx, a.evaluator, embeddings, block, rowOf)));
         a.onProgress?.({ phase: 'episodes', done: outcomes.length, total: a.total });
       }
       episodesMs += performance.now() - t0;
@@ -261,6 +273,7 @@ async function runNaive(a: PathArgs): Promise<{ outcomes: EpisodeOutcome[]; epis
         // matmul takes another code path, with another summation order, for a batch of one.
         const same = await evaluateBlock(
           a.ctx,
+          a.evaluator,
           embeddings,
           new Array<Episode>(block.length).fill(ep),
           rowMap(imgs),
@@ -275,6 +288,58 @@ async function runNaive(a: PathArgs): Promise<{ outcomes: EpisodeOutcome[]; epis
     }
   }
   return { outcomes, episodesMs };
+}
+
+/** The frozen-embedding methods: embed the episodes' images (cached or per episode), then score blocks. */
+async function runFrozen(
+  ctx: EngineContext,
+  req: CellRequest,
+  episodes: Episode[],
+  timings: EmbedTimings,
+  onProgress?: (p: CellProgress) => void,
+): Promise<{
+  outcomes: EpisodeOutcome[];
+  episodesMs: number;
+  blocks: number;
+  blockSize: number;
+  chunk: number;
+  dim: number;
+}> {
+  const path = req.path ?? 'cached';
+  const encoder = encoderFor(req.encoder, req.weights);
+  try {
+    const plan = planBlocks(episodes, encoder.cost.dim, ctx.env, req.blockSize ?? 100);
+    const chunk = embedChunk(encoder.cost, ctx.env, req.embedBatch ?? 100);
+    const embedder = await encoder.embedder();
+    try {
+      await ctx.checkpoint();
+      const args: PathArgs = {
+        ctx,
+        datasetId: req.datasetId,
+        plan,
+        embedder,
+        encoder,
+        evaluator: evaluatorFor(req.method ?? 'protonet'),
+        chunk,
+        timings,
+        total: episodes.length,
+        onProgress,
+      };
+      const r = path === 'cached' ? await runCached(args) : await runNaive(args);
+      const blocks = plan.flat();
+      return {
+        ...r,
+        blocks: path === 'cached' ? blocks.length : episodes.length,
+        blockSize: Math.max(...blocks.map((b) => b.length)),
+        chunk,
+        dim: encoder.cost.dim,
+      };
+    } finally {
+      embedder.dispose();
+    }
+  } finally {
+    encoder.dispose();
+  }
 }
 
 /**
@@ -297,37 +362,30 @@ export async function runCell(
   const planMs = performance.now() - t0;
   if (episodes.length === 0) throw new Error('runCell: no episodes requested');
 
-  const encoder = encoderFor(req.encoder, req.weights);
   const path = req.path ?? 'cached';
+  const method = req.method ?? 'protonet';
   const timings = emptyEmbedTimings();
-  let plan: Episode[][][];
-  let chunk: number;
-  let result: { outcomes: EpisodeOutcome[]; episodesMs: number };
-  try {
-    plan = planBlocks(episodes, encoder.cost.dim, ctx.env, req.blockSize ?? 100);
-    chunk = embedChunk(encoder.cost, ctx.env, req.embedBatch ?? 100);
-    const embedder = await encoder.embedder();
-    try {
-      await ctx.checkpoint();
-      const args: PathArgs = {
-        ctx,
-        datasetId: req.datasetId,
-        plan,
-        embedder,
-        encoder,
-        chunk,
-        timings,
-        total: episodes.length,
-        onProgress,
-      };
-      result = path === 'cached' ? await runCached(args) : await runNaive(args);
-    } finally {
-      embedder.dispose();
-    }
-  } finally {
-    encoder.dispose();
+  let run: {
+    outcomes: EpisodeOutcome[];
+    episodesMs: number;
+    blocks: number;
+    blockSize: number;
+    chunk: number;
+    dim: number;
+  };
+  let losses: number[][] | undefined;
+  if (isFrozenMethod(method)) {
+    run = await runFrozen(ctx, req, episodes, timings, onProgress);
+  } else {
+    const total = episodes.length;
+    const r = await runFinetunePath(ctx, { ...req, seed: req.spec.seed }, episodes, (done) =>
+      onProgress?.({ phase: 'episodes', done, total }),
+    );
+    timings.loadMs += r.loadMs;
+    losses = r.losses;
+    run = { ...r, blocks: total, blockSize: 1, chunk: 0 };
   }
-  const blocks = plan.flat();
+  const result = run;
 
   const tally = new PerClassTally();
   episodes.forEach((ep, i) => tally.add(ep, result.outcomes[i] as EpisodeOutcome));
@@ -345,8 +403,9 @@ export async function runCell(
     episodes: episodes.length,
     kind: episodePlan.kind,
     encoder: structuredClone(req.encoder),
+    method: req.method ?? 'protonet',
     weights: req.weights ? 'provided' : 'seed-init',
-    dim: encoder.cost.dim,
+    dim: run.dim,
     backend: tf.getBackend(),
     path,
     accuracy: summarize(acc),
@@ -363,17 +422,18 @@ export async function runCell(
       embedMs: timings.embedMs,
       episodesMs: result.episodesMs,
       images: timings.images,
-      embedChunk: chunk,
+      embedChunk: run.chunk,
       embedChunks: timings.chunks,
-      blockSize: Math.max(...blocks.map((b) => b.length)),
-      blocks: path === 'cached' ? blocks.length : episodes.length,
+      blockSize: run.blockSize,
+      blocks: run.blocks,
       embedImagesPerSecond: ips,
-      embedGflops: (ips * encoder.cost.flops) / 1e9,
+      embedGflops: (ips * encoderCost(req.encoder).flops) / 1e9,
     },
     memory: {
       before: { numTensors: m0.numTensors, numBytes: m0.numBytes },
       after: { numTensors: m1.numTensors, numBytes: m1.numBytes },
     },
     ...(req.detail ? { detail: result.outcomes } : {}),
+    ...(losses ? { finetuneLosses: losses } : {}),
   };
 }

@@ -5,7 +5,7 @@ import type { TrainerRequestSettings } from '../../core/training/settings';
 import type { Validation } from '../../core/training/types';
 import { Selection, type ValidationValues } from '../../core/training/selection';
 import { planTraining, type PlannedSource, type SourceViews, type TrainingPlan } from '../../core/training/plan';
-import { preprocess, uploadPixels } from '../device-input';
+import { loadBatch } from './load-batch';
 import { runCell, encoderFor, type EngineContext } from './cell';
 import type { Encoder, EncoderConfig, EncoderWeights } from './encoders/types';
 import { protoLoss } from './loss';
@@ -60,29 +60,6 @@ export interface TrainProgress {
   loss: number;
   valAccuracy?: number;
   valAuroc?: number;
-}
-
-/** Pixels of `indices` (episode order) as one preprocessed batch [n, S, S, C]. */
-async function loadBatch(
-  ctx: EngineContext,
-  datasetId: string,
-  indices: Uint32Array,
-  size: number,
-  channels: 1 | 3,
-): Promise<tf.Tensor4D> {
-  const ds = await ctx.source.getDataset(datasetId);
-  const sid = await ctx.source.openStream(datasetId, indices, indices.length, 1);
-  try {
-    const b = await ctx.source.nextBatch(sid);
-    if (!b || b.indices.length !== indices.length)
-      throw new Error(`train: ${datasetId} returned too few images for an episode`);
-    const raw = uploadPixels(b.pixels, indices.length, ds.height, ds.width, ds.channels);
-    const x = preprocess(raw, { channels, size });
-    raw.dispose();
-    return x;
-  } finally {
-    await ctx.source.closeStream(sid);
-  }
 }
 
 function median(xs: number[]): number {

@@ -5,8 +5,8 @@
  * so an exact reproduction shows differences of at most 0.05 points. Text only, built with h().
  */
 
-import { cellKey, targetKey } from '../../core/config';
-import { compareRuns, type CellComparison, type MetricDiff, type RunRecord } from '../../core/results';
+import { describeMethod } from '../../core/config';
+import { compareRuns, indexCells, type CellComparison, type MetricDiff, type RunRecord } from '../../core/results';
 import { h } from '../dom';
 import { METRIC_LABEL, type MatrixMetric } from './matrix';
 
@@ -28,7 +28,7 @@ export function renderComparison(
   labels: { a: string; b: string },
 ): HTMLElement {
   const cmp = compareRuns(shared, local);
-  const byKey = (r: RunRecord) => new Map(r.cells.map((c) => [cellKey(c.source, targetKey(c.target), c.k), c]));
+  const byKey = (r: RunRecord) => indexCells(r.cells);
   const cellsA = byKey(shared);
   const cellsB = byKey(local);
   const ci = (cells: ReturnType<typeof byKey>, key: string): number => cells.get(key)?.[metric].ci95 ?? NaN;
@@ -43,7 +43,7 @@ export function renderComparison(
         'data-diff': d.diff,
         'data-beyond': d.beyond ? 'true' : 'false',
       },
-      h('th', { scope: 'row' }, c.source),
+      h('th', { scope: 'row' }, c.method === 'protonet' ? c.source : `${c.source} · ${describeMethod(c.method)}`),
       h('td', {}, `${c.target.dataset} / ${c.target.task}`),
       h('td', {}, String(c.k)),
       h('td', { 'data-testid': 'compare-a' }, value(d.a, ci(cellsA, c.key))),

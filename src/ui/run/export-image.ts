@@ -122,7 +122,7 @@ export function matrixSvg(record: RunRecord, catalog: Catalog, metric: MatrixMet
     root.append(text(pad, y + cellH / 2 + 4, row.label, { 'font-weight': 'bold', class: 'row-head' }));
     layout.columns.forEach((col, i) => {
       const cx = gridX + cellW * i;
-      const key = cellKey(row.key, col.key, k);
+      const key = cellKey(row.key, col.key, k, row.method);
       const cell = cellAt(index, row, col, k);
       const inDomain = isInDomain(parseSourceKey(row.key) ?? row.source, col, catalog);
       let fill = '#fafafa';

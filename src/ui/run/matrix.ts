@@ -159,7 +159,7 @@ export function renderMatrices(o: MatrixOptions): HTMLElement {
     for (const row of layout.rows) {
       const tr = h('tr', {}, h('th', { scope: 'row' }, row.label));
       for (const col of layout.columns) {
-        const key = cellKey(row.key, col.key, k);
+        const key = cellKey(row.key, col.key, k, row.method);
         const inDomain = isInDomain(parseSourceKey(row.key) ?? row.source, col, o.catalog);
         const cell = cellAt(index, row, col, k);
         const td = h('td', {

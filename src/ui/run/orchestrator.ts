@@ -167,6 +167,7 @@ export function toCellResult(config: RunConfig, planned: PlannedCell, r: EngineC
     source: planned.source,
     target: { ...planned.target },
     k: planned.k,
+    method: planned.method,
     n: planned.evaluation.way,
     q: config.mode === 'variable' ? 0 : config.query,
     episodes: r.episodes,
@@ -190,7 +191,8 @@ function newId(): string {
 }
 
 function label(p: PlannedCell): string {
-  return `${p.source} → ${p.target.dataset}/${p.target.task}, K=${p.k}`;
+  const m = p.method === 'protonet' ? '' : ` (${p.method})`;
+  return `${p.source}${m} → ${p.target.dataset}/${p.target.task}, K=${p.k}`;
 }
 
 /** One run (or resumed run) in progress. `done` settles with the final record (status done/cancelled/failed). */
@@ -470,6 +472,8 @@ export class RunJob {
             spec: episodeSpecFor(config, cell.k),
             episodes: config.episodes,
             encoder: encoderForRow(config, cell.source, trained && weights !== undefined, seed),
+            method: cell.method,
+            ...(cell.method === 'finetune' ? { finetune: { ...config.finetune } } : {}),
             ...(weights ? { weights } : {}),
             cancelToken: this.record.id,
           },

@@ -84,6 +84,7 @@ function inputElement(f: FormInput): FieldElement {
     case 'number':
       return h('input', { ...common, type: 'number', min: f.min, max: f.max, step: f.step, value: 0 });
     case 'list':
+    case 'names':
       return h('input', { ...common, type: 'text', value: '', size: f.size });
     case 'select':
       return h('select', common, ...(f.options ?? []).map((o) => h('option', { value: String(o) }, String(o))));

@@ -40,6 +40,7 @@ export function cellFromShare(c: ShareCell, p: SharePayload): CellResult {
     source: c.source,
     target: { ...c.target },
     k: c.k,
+    method: c.method,
     n: fixed ? p.config.way : 0,
     q: fixed ? p.config.query : 0,
     episodes: c.episodes,

@@ -21,7 +21,7 @@ export interface CurveSeries {
   points: CurvePoint[];
 }
 
-/** One series per target column for `rowKey`: the finished cells with a finite mean, in K order. */
+/** One series per target column for the row `rowKey` (a `MatrixRow.id`): the finished cells with a finite mean, in K order. */
 export function curveSeries(
   config: RunConfig,
   catalog: Catalog,
@@ -31,7 +31,7 @@ export function curveSeries(
 ): { ks: number[]; series: CurveSeries[] } {
   const layout = matrixLayout(config, catalog);
   const index = indexCells(record?.cells ?? []);
-  const row = layout.rows.find((r) => r.key === rowKey) ?? layout.rows[0];
+  const row = layout.rows.find((r) => r.id === rowKey) ?? layout.rows[0];
   const ks = [...layout.ks].sort((a, b) => a - b);
   const series = layout.columns.map((col) => ({
     target: col.key,
@@ -54,7 +54,7 @@ export interface ShotCurveOptions {
   catalog: Catalog;
   record?: RunRecord;
   metric: MatrixMetric;
-  /** The source row shown (default: the first). */
+  /** The row shown, a `MatrixRow.id` (default: the first). */
   row?: string;
   onRow: (rowKey: string) => void;
 }
@@ -62,11 +62,11 @@ export interface ShotCurveOptions {
 /** The curve with its row picker and legend. */
 export function renderShotCurve(o: ShotCurveOptions): HTMLElement {
   const layout = matrixLayout(o.config, o.catalog);
-  const rowKey = layout.rows.some((r) => r.key === o.row) ? (o.row as string) : (layout.rows[0]?.key ?? '');
+  const rowKey = layout.rows.some((r) => r.id === o.row) ? (o.row as string) : (layout.rows[0]?.id ?? '');
   const { ks, series } = curveSeries(o.config, o.catalog, o.record, rowKey, o.metric);
 
   const pick = h('select', { 'data-testid': 'shot-curve-row', 'aria-label': 'Source row of the shot curve' });
-  for (const r of layout.rows) pick.append(h('option', { value: r.key, selected: r.key === rowKey }, r.label));
+  for (const r of layout.rows) pick.append(h('option', { value: r.id, selected: r.id === rowKey }, r.label));
   pick.addEventListener('change', () => o.onRow(pick.value));
 
   const W = 420;
