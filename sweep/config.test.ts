@@ -50,6 +50,16 @@ describe('the methods axis', () => {
     ]);
   });
 
+  it('the file`s finetune object sets every run`s fine-tune settings; absent keys take MedIMeta`s', () => {
+    expect(valid().finetune).toEqual({ steps: 100, lr: 0.01, headInit: 'zero' });
+    const ft = { ...clone(), finetune: { steps: 20 } };
+    for (const r of expandGrid(valid(ft))) expect(r.config.finetune).toEqual({ steps: 20, lr: 0.01, headInit: 'zero' });
+    expect(errors({ ...clone(), finetune: { steps: 0, headInit: 'xavier' } })).toEqual([
+      'finetune.steps: expected an integer in [1, 10000], found 0',
+      'finetune.headInit: expected one of "zero", "uniform", found "xavier"',
+    ]);
+  });
+
   it('sweep/example.json runs ProtoNet and the linear probe in every run', () => {
     const example = valid(JSON.parse(readFileSync(new URL('./example.json', import.meta.url), 'utf8')));
     for (const r of expandGrid(example)) expect(r.config.methods).toEqual(['protonet', 'linear-probe']);

@@ -39,6 +39,7 @@ import {
   configToQuery,
   EVAL_SPLITS,
   FIELDS,
+  checkFinetune,
   checkTraining,
   fieldDefaults,
   getPath,
@@ -47,6 +48,7 @@ import {
   type ConfigField,
   type EncoderChoice,
   type EvalSplit,
+  type FinetuneSettings,
   type MethodChoice,
   type Resolution,
   type RunConfig,
@@ -83,11 +85,12 @@ export interface SweepConfig {
   demo: boolean;
   grid: SweepGrid;
   training: TrainingBudget;
+  finetune: FinetuneSettings;
   evalSplit: EvalSplit;
 }
 
 const TOP_KEYS = ['grid'] as const;
-const TOP_OPTIONAL = ['name', 'backend', 'demo', 'training', 'evalSplit', 'description'] as const;
+const TOP_OPTIONAL = ['name', 'backend', 'demo', 'training', 'finetune', 'evalSplit', 'description'] as const;
 /** Runs in one sweep, at most. */
 export const MAX_RUNS = 10_000;
 
@@ -144,10 +147,12 @@ export function validateSweepConfig(
         ? (fieldDefaults(backend, trainingFields).training as TrainingBudget)
         : undefined
       : checkTraining(c, o.training, 'training', trainingFields);
+  // `finetune`: the fine-tune method's settings, each key optional (absent: MedIMeta's values).
+  const finetune = checkFinetune(c, o.finetune ?? {}, 'finetune', table);
   const grid = checkGrid(c, o.grid, table);
-  if (!c.ok || !grid || !name || !backend || demo === undefined || !evalSplit || !training)
+  if (!c.ok || !grid || !name || !backend || demo === undefined || !evalSplit || !training || !finetune)
     return { ok: false, errors: c.errors };
-  return { ok: true, config: { name, backend, demo, grid, training, evalSplit } };
+  return { ok: true, config: { name, backend, demo, grid, training, finetune, evalSplit } };
 }
 
 /** One run of the sweep: a grid point, its run config and how the page is opened for it. */

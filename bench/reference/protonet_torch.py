@@ -14,6 +14,7 @@ Usage (Debian: apt-get install python3-torch, then /usr/bin/python3):
 """
 
 import argparse
+import copy
 import json
 import os
 import platform
@@ -153,6 +154,33 @@ def train_steps(rounds: int) -> dict:
     return {"median_ms": med, "ms": ms, "steps_per_s": 1000 / med, "gflops": 3 * 100 * conv4_flops(84) / (med / 1000) / 1e9}
 
 
+def finetune_tasks(rounds: int, steps: int = 100) -> dict:
+    """The fine-tune method's protocol (finetune_torch.py) on one 5-way 5-shot task at 84x84x3: a copy of Conv-4
+    and a zero head, Adam 1e-2 on the 25 support images for `steps` steps in train mode, then 50 queries."""
+    base = conv4()
+    xs = torch.rand(25, 3, 84, 84)
+    xq = torch.rand(50, 3, 84, 84)
+    y = torch.arange(5).repeat_interleave(5)
+
+    def task():
+        m = copy.deepcopy(base)
+        w = torch.zeros(1600, 5, requires_grad=True)
+        b = torch.zeros(5, requires_grad=True)
+        opt = torch.optim.Adam(list(m.parameters()) + [w, b], lr=1e-2, eps=1e-8)
+        m.train()
+        for _ in range(steps):
+            loss = F.cross_entropy(m(xs) @ w + b, y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        m.eval()
+        with torch.no_grad():
+            (m(xq) @ w + b).argmax(-1)
+
+    med, ms = timed(task, rounds)
+    return {"median_ms": med, "ms": ms, "steps": steps, "steps_per_s": steps / (med / 1000)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=2)
@@ -185,6 +213,7 @@ def main() -> None:
     cells = [full_cell(model, 60 if a.quick else 600) for _ in range(1 if a.quick else 3)]
     cell = {k: statistics.median(c[k] for c in cells) for k in cells[0]}
     train = train_steps(rounds)
+    ft = finetune_tasks(1 if a.quick else 2)
     numbers = {
         "embed84_images_per_s": e84["images_per_s"],
         "embed224_images_per_s": e224["images_per_s"],
@@ -192,6 +221,7 @@ def main() -> None:
         "cell_embed_s": cell["embed_s"],
         "cell_episodes_s": cell["episodes_s"],
         "train_steps_per_s": train["steps_per_s"],
+        "finetune_steps_per_s": ft["steps_per_s"],
     }
     out = {
         "name": "engine-torch",
@@ -200,7 +230,7 @@ def main() -> None:
         "threads": torch.get_num_threads(),
         "machine": platform.processor() or platform.machine(),
         "numbers": numbers,
-        "raw": {"embed84": e84, "embed224": e224, "cells": cells, "train": train},
+        "raw": {"embed84": e84, "embed224": e224, "cells": cells, "train": train, "finetune": ft},
     }
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as f:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import copy
 import json
 import math
 import os
@@ -29,6 +30,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from finetune_torch import finetune_episode
 from linear_probe_torch import linear_probe_logits
 
 # ---------------------------------------------------------------------------------------------------------
@@ -503,9 +505,33 @@ def run_episode(emb: Embeddings, dataset: str, ep: Dict[str, Any], method: str =
     return episode_metrics(probs, preds, yq, way)
 
 
-def run_episodes(emb: Embeddings, dataset: str, episodes: Sequence[Dict[str, Any]], method: str = "protonet") -> Tuple[List[float], List[float]]:
+def run_finetune_episode(emb: Embeddings, dataset: str, ep: Dict[str, Any], settings: Dict[str, Any]) -> Tuple[float, float]:
+    """`finetune` (finetune_torch.py): a copy of the encoder and a zero head trained on the support images."""
+    if settings.get("headInit", "zero") != "zero":
+        raise ValueError("the reference fine-tunes from a zero head only (fthead=zero)")
+    way = len(ep["classes"])
+    s_idx = [p[0] for p in ep["support"]]
+    q_idx = [p[0] for p in ep["query"]]
+    ys = torch.tensor([p[1] for p in ep["support"]], dtype=torch.long)
+    yq = np.array([p[1] for p in ep["query"]], dtype=np.int64)
+    model = copy.deepcopy(emb.model)
+    xs, xq = emb.images.get(dataset, s_idx), emb.images.get(dataset, q_idx)
+    with torch.no_grad():
+        dim = model.eval()(xq[:1]).shape[1]
+    zero_w, zero_b = torch.zeros(dim, way), torch.zeros(way)
+    _, logits = finetune_episode(model, xs, ys, xq, zero_w, zero_b, int(settings["steps"]), float(settings["lr"]))
+    preds = logits.argmax(-1)
+    return episode_metrics(log_odds(logits.astype(np.float64)), preds, yq, way)
+
+
+def run_episodes(emb: Embeddings, dataset: str, episodes: Sequence[Dict[str, Any]], method: str = "protonet", settings: Optional[Dict[str, Any]] = None) -> Tuple[List[float], List[float]]:
     acc, au = [], []
     for ep in episodes:
+        if method == "finetune":
+            a, u = run_finetune_episode(emb, dataset, ep, settings or {"steps": 100, "lr": 0.01})
+            acc.append(a)
+            au.append(u)
+            continue
         a, u = run_episode(emb, dataset, ep, method)
         acc.append(a)
         au.append(u)
@@ -726,7 +752,7 @@ def evaluate(
                 reps.append((s, embeddings(f"trained:{c['trainingKey']}#{r}", lambda tr=tr: from_state(tr["state"]))))
         repeats = []
         for seed, emb in reps:
-            acc, au = run_episodes(emb, c["target"]["dataset"], ev["episodes"], c.get("method", "protonet"))
+            acc, au = run_episodes(emb, c["target"]["dataset"], ev["episodes"], c.get("method", "protonet"), cfg.get("finetune"))
             repeats.append(
                 {
                     "seed": seed,

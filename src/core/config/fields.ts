@@ -160,7 +160,7 @@ export const FIELDS: readonly ConfigField[] = [
   },
 ];
 
-/** The `finetune` method's settings: not in the sweep file (its runs take the defaults). */
+/** The `finetune` method's settings (a sweep file's `finetune` holds the same object). */
 function finetuneFields(): ConfigField[] {
   const D = DEFAULT_FINETUNE;
   const field = (key: string, param: string, label: string, ariaLabel: string, rest: Partial<ConfigField>) =>
@@ -169,6 +169,7 @@ function finetuneFields(): ConfigField[] {
       param,
       label,
       form: { id: `run-ft-${key.toLowerCase()}`, ariaLabel, group: 'finetune' },
+      sweep: { key: `finetune.${key}` },
       defaults: everywhere((D as unknown as Record<string, unknown>)[key]),
       absent: (D as unknown as Record<string, unknown>)[key],
       ...rest,

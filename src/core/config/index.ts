@@ -18,6 +18,7 @@ export {
   checkConfig,
   checkSource,
   checkTarget,
+  checkFinetune,
   checkTraining,
   type ConfigError,
   type ConfigValidation,

@@ -7,7 +7,7 @@
 import { Checker, joinPath, type ValueError } from './checker';
 import { checkRule, type ConfigField } from './field';
 import { FIELDS } from './fields';
-import type { RunConfig, TrainingBudget } from './types';
+import type { FinetuneSettings, RunConfig, TrainingBudget } from './types';
 
 export { checkDatasetId, checkSource, checkTarget, checkTaskName } from './part-checks';
 
@@ -63,6 +63,17 @@ function checkGroup(
     else out[k] = value;
   }
   return ok ? out : undefined;
+}
+
+/** The fine-tune settings at `path` (the sweep config's `finetune` is the same object); missing keys take their defaults. */
+export function checkFinetune(
+  c: Checker,
+  v: unknown,
+  path: string,
+  table: readonly ConfigField[] = FIELDS,
+): FinetuneSettings | undefined {
+  const fields = table.filter((f) => f.path.startsWith('finetune.'));
+  return checkGroup(c, v, path, fields, 1) as FinetuneSettings | undefined;
 }
 
 /** A training budget at `path` (shared with the sweep config, whose `training` is the same object). */
