@@ -342,6 +342,34 @@ async function runFrozen(
   }
 }
 
+interface MethodRun {
+  outcomes: EpisodeOutcome[];
+  episodesMs: number;
+  blocks: number;
+  blockSize: number;
+  chunk: number;
+  dim: number;
+  /** Fine-tune: every episode's loss curve. */
+  losses?: number[][];
+}
+
+/** The episodes through the request's method: frozen embeddings, or a fine-tune per episode. */
+async function runMethod(
+  ctx: EngineContext,
+  req: CellRequest,
+  episodes: Episode[],
+  timings: EmbedTimings,
+  onProgress?: (p: CellProgress) => void,
+): Promise<MethodRun> {
+  if (isFrozenMethod(req.method ?? 'protonet')) return runFrozen(ctx, req, episodes, timings, onProgress);
+  const total = episodes.length;
+  const r = await runFinetunePath(ctx, { ...req, seed: req.spec.seed }, episodes, (done) =>
+    onProgress?.({ phase: 'episodes', done, total }),
+  );
+  timings.loadMs += r.loadMs;
+  return { ...r, blocks: total, blockSize: 1, chunk: 0 };
+}
+
 /**
  * Run one cell: plan the episodes, embed their images, evaluate every episode, summarise. Everything it
  * puts on the device is disposed before it returns (`memory` in the result shows it).
@@ -363,29 +391,8 @@ export async function runCell(
   if (episodes.length === 0) throw new Error('runCell: no episodes requested');
 
   const path = req.path ?? 'cached';
-  const method = req.method ?? 'protonet';
   const timings = emptyEmbedTimings();
-  let run: {
-    outcomes: EpisodeOutcome[];
-    episodesMs: number;
-    blocks: number;
-    blockSize: number;
-    chunk: number;
-    dim: number;
-  };
-  let losses: number[][] | undefined;
-  if (isFrozenMethod(method)) {
-    run = await runFrozen(ctx, req, episodes, timings, onProgress);
-  } else {
-    const total = episodes.length;
-    const r = await runFinetunePath(ctx, { ...req, seed: req.spec.seed }, episodes, (done) =>
-      onProgress?.({ phase: 'episodes', done, total }),
-    );
-    timings.loadMs += r.loadMs;
-    losses = r.losses;
-    run = { ...r, blocks: total, blockSize: 1, chunk: 0 };
-  }
-  const result = run;
+  const result = await runMethod(ctx, req, episodes, timings, onProgress);
 
   const tally = new PerClassTally();
   episodes.forEach((ep, i) => tally.add(ep, result.outcomes[i] as EpisodeOutcome));
@@ -405,7 +412,7 @@ export async function runCell(
     encoder: structuredClone(req.encoder),
     method: req.method ?? 'protonet',
     weights: req.weights ? 'provided' : 'seed-init',
-    dim: run.dim,
+    dim: result.dim,
     backend: tf.getBackend(),
     path,
     accuracy: summarize(acc),
@@ -422,10 +429,10 @@ export async function runCell(
       embedMs: timings.embedMs,
       episodesMs: result.episodesMs,
       images: timings.images,
-      embedChunk: run.chunk,
+      embedChunk: result.chunk,
       embedChunks: timings.chunks,
-      blockSize: run.blockSize,
-      blocks: run.blocks,
+      blockSize: result.blockSize,
+      blocks: result.blocks,
       embedImagesPerSecond: ips,
       embedGflops: (ips * encoderCost(req.encoder).flops) / 1e9,
     },
@@ -434,6 +441,6 @@ export async function runCell(
       after: { numTensors: m1.numTensors, numBytes: m1.numBytes },
     },
     ...(req.detail ? { detail: result.outcomes } : {}),
-    ...(losses ? { finetuneLosses: losses } : {}),
+    ...(result.losses ? { finetuneLosses: result.losses } : {}),
   };
 }
