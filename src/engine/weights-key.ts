@@ -23,7 +23,7 @@ import type { EncoderConfig } from './fewshot/encoders/types';
 /**
  * Bump when the trainer's arithmetic changes, so weights stored by an older trainer are not reused.
  * 2: BatchNorm statistics through average pooling (bench/micro), not matMul.
- * 3: on WebGPU, 3x3 weight gradients from conv-filter-grad-webgpu.ts and BatchNorm means by tfjs's reduction
+ * 3: on WebGPU, 3x3 weight gradients from src/engine/webgpu/conv-filter-grad.ts and BatchNorm means by tfjs's reduction
  *    (other summation orders).
  * 4: on wasm, 3x3 weight gradients from wasm-simd/ (another summation order).
  * 5: on wasm, 3x3 convolutions and their gradients by Winograd F(2x2, 3x3) and F(3x3, 2x2) (wasm-simd/).

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { filterGrad3x3Wasm, wasmFilterGradReady } from '../wasm-simd/filter-grad-kernel';
 import { conv3x3WinogradWasm, wasmWinogradReady } from '../wasm-simd/winograd-kernel';
-import { conv3x3FilterGrad, filterGradSupports } from './conv-filter-grad-webgpu';
+import { conv3x3FilterGrad, filterGradSupports } from '../webgpu/conv-filter-grad';
 
 /**
  * A stride-1 'same' convolution (odd square kernel) whose gradients are themselves forward convolutions.
@@ -17,7 +17,7 @@ import { conv3x3FilterGrad, filterGradSupports } from './conv-filter-grad-webgpu
  * A 3x3 dW runs our own kernels where they exist: on wasm SIMD kernels on every thread (wasm-simd/: Winograd
  * F(3x3, 2x2) where winogradTakes(CI, CO), else a register-tiled direct kernel; 2-4x faster than XNNPACK
  * with dy as the filter, which tfjs-wasm repacks on every call); on WebGPU a split-sum kernel
- * (conv-filter-grad-webgpu.ts). `ownKernels: false` keeps tfjs's (benchmarks' A/B).
+ * (src/engine/webgpu/conv-filter-grad.ts). `ownKernels: false` keeps tfjs's (benchmarks' A/B).
  *
  * e2e/engine.spec.ts checks these against the cpu backend's native gradients.
  */

@@ -6,9 +6,9 @@ import { settle } from './embed';
 import { createEncoder } from './encoders/registry';
 import { conv3x3BiasReluPoolWasm, conv3x3WinogradWasm } from '../wasm-simd/winograd-kernel';
 import { filterGrad3x3Wasm } from '../wasm-simd/filter-grad-kernel';
-import { conv3x3FilterGrad } from './conv-filter-grad-webgpu';
+import { conv3x3FilterGrad } from '../webgpu/conv-filter-grad';
 import { filterGradAsConv } from './conv-grad';
-import { convBiasReluPool, DEFAULT_TILING, type ConvPoolTiling } from './conv-pool-webgpu';
+import { convBiasReluPool, DEFAULT_TILING, type ConvPoolTiling } from '../webgpu/conv-pool';
 import type { EmbedderOptions, EncoderConfig, EncoderCost, WeightTensor } from './encoders/types';
 import { protoLoss } from './loss';
 import { blockLabels, maxRelDiff } from './probe-math';
@@ -125,7 +125,7 @@ export interface ConvPoolCase {
 }
 
 /**
- * Our fused conv-bias-ReLU-pool kernel (WebGPU: conv-pool-webgpu.ts; wasm: the Winograd kernel) against
+ * Our fused conv-bias-ReLU-pool kernel (WebGPU: src/engine/webgpu/conv-pool.ts; wasm: the Winograd kernel) against
  * tfjs's fused conv2d + maxPool on the same backend,
  * on seeded inputs: the largest difference relative to the largest reference value, per case.
  */

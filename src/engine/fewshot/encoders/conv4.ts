@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { addConvBn, convBnReluPoolTrain, disposeFolded, foldConvBn, step, type ConvBnNames } from '../layers';
-import { convBiasReluPool, convPoolSupports, DEFAULT_TILING, type ConvPoolTiling } from '../conv-pool-webgpu';
+import { convBiasReluPool, convPoolSupports, DEFAULT_TILING, type ConvPoolTiling } from '../../webgpu/conv-pool';
 import { ParamStore } from '../params';
 import { conv3x3BiasReluPoolWasm, wasmWinogradReady } from '../../wasm-simd/winograd-kernel';
 import type { ConvPoolChoice, Embedder, Encoder, EncoderConfig, EncoderCost } from './types';

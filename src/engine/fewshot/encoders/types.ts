@@ -53,7 +53,7 @@ export interface EncoderWeights {
 
 /**
  * How an embedder runs a Conv-4 block: `auto` (our fused conv-bias-ReLU-pool kernel where it applies: on
- * WebGPU conv-pool-webgpu.ts, on wasm the Winograd kernel of wasm-simd/), `tfjs` (tfjs's conv2d and maxPool:
+ * WebGPU src/engine/webgpu/conv-pool.ts, on wasm the Winograd kernel of wasm-simd/), `tfjs` (tfjs's conv2d and maxPool:
  * the reference), or an explicit WebGPU tiling (benchmarks).
  */
 export type ConvPoolChoice = 'auto' | 'tfjs' | { pt: number; cpt: number };

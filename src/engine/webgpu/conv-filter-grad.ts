@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu/dist/webgpu_program';
-import { registerWebGPUKernel, type WebGPUKernel } from './webgpu-kernel';
+import { registerWebGPUKernel, type WebGPUKernel } from './kernel';
 
 /**
  * The weight gradient of a 3x3 'same' convolution (stride 1) on WebGPU, NHWC:

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu/dist/webgpu_program';
-import { registerWebGPUKernel, type WebGPUKernel } from './webgpu-kernel';
+import { registerWebGPUKernel, type WebGPUKernel } from './kernel';
 
 /**
  * One WebGPU kernel for a whole Conv-4 block at inference: 3x3 'same' convolution (stride 1), bias (the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filterGradSplit } from './conv-filter-grad-webgpu';
+import { filterGradSplit } from './conv-filter-grad';
 
 describe('filterGradSplit', () => {
   it('covers every item exactly once: groups x perGroup >= items, and no group is empty', () => {
