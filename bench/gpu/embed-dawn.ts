@@ -36,8 +36,7 @@ const { blockLabels, maxRelDiff } = await import('../../src/engine/fewshot/probe
 const { protoLoss } = await import('../../src/engine/fewshot/loss');
 const onlyTrain = args.includes('--only-train');
 const trainRounds = args.includes('--train-rounds') ? Number(args[args.indexOf('--train-rounds') + 1]) : undefined;
-const { convBiasReluPool, convPoolSharedBytes, convPoolThreads } =
-  await import('../../src/engine/webgpu/conv-pool');
+const { convBiasReluPool, convPoolSharedBytes, convPoolThreads } = await import('../../src/engine/webgpu/conv-pool');
 type Tiling = { pt: number; cpt: number; chunk?: number };
 type Choice = 'tfjs' | Tiling;
 
