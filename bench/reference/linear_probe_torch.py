@@ -6,10 +6,11 @@ linear head W (D x classes) and an unpenalised bias b, on the support embeddings
 softmax cross-entropy over the episode's classes; multilabel: one binary logistic regression per label.
 
 Solved here from the raw (uncentred) features: an orthonormal basis Q of the support features' span (numpy's QR of
-X^T; the optimal W lies in that span and ||Q W_r|| = ||W_r||), then Newton's method on (W_r, b) with the gradient and
-Hessian from torch.autograd and a backtracking line search, to a gradient of 1e-10. ProtoBench solves the same
-problem another way (centred Gram matrices, eigen-basis, hand-written Newton), so agreement checks the problem, not
-a shared implementation.
+X^T; the optimal W lies in that span and ||Q W_r|| = ||W_r||), then Newton's method on (W_r, b) with the closed-form
+gradient and Hessian in numpy float64 (least squares for the step: softmax's bias is shift-invariant) and a
+backtracking line search, to a gradient of 1e-10 n. ProtoBench solves the same problem another way (centred Gram
+matrices, eigen-basis, its own Newton), so agreement checks the problem, not a shared implementation. The objective
+is also written in PyTorch (`_objective`), which the tests use to check the closed forms.
 """
 
 import numpy as np
@@ -27,19 +28,38 @@ def _objective(xs: torch.Tensor, ys: torch.Tensor, w: torch.Tensor, b: torch.Ten
     return loss + (w * w).sum() / (2 * c)
 
 
-def _newton(f, theta: torch.Tensor, tol: float) -> torch.Tensor:
-    for _ in range(200):
-        g = torch.autograd.functional.jacobian(f, theta)
-        if float(g.abs().max()) < tol:
-            break
-        h = torch.autograd.functional.hessian(f, theta)
-        # Softmax's bias is shift-invariant: least squares takes the step of minimum norm there.
-        step = torch.linalg.lstsq(h + 1e-12 * torch.eye(h.shape[0], dtype=h.dtype), g.unsqueeze(1)).solution.squeeze(1)
-        f0, t = float(f(theta)), 1.0
-        while t > 1e-10 and float(f(theta - t * step)) > f0 - 1e-4 * t * float(g @ step):
-            t /= 2
-        theta = theta - t * step
-    return theta
+def _softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _terms(z1: np.ndarray, y: np.ndarray, theta: np.ndarray, reg: np.ndarray, kind: str, hessian: bool = True):
+    """Objective, gradient [(r+1), K] and Hessian [(r+1)K, (r+1)K] (index (a, c) -> a * K + c) at theta."""
+    logits = z1 @ theta
+    if kind == "single":
+        p = _softmax(logits)
+        m = logits.max(axis=1, keepdims=True)
+        lse = (m + np.log(np.exp(logits - m).sum(axis=1, keepdims=True))).ravel()
+        loss = float((lse - logits[np.arange(len(y)), y]).sum())
+        if not hessian:
+            return loss + float((reg * theta * theta).sum()) / 2, None, None
+        onehot = np.eye(theta.shape[1])[y]
+        g = z1.T @ (p - onehot)
+        # sum_i z_ia z_ib (delta_cd p_ic - p_ic p_id)
+        w = np.einsum("ic,cd->icd", p, np.eye(theta.shape[1])) - np.einsum("ic,id->icd", p, p)
+        h = np.einsum("ia,ib,icd->acbd", z1, z1, w, optimize=True).reshape(g.size, g.size)
+    else:
+        p = 1 / (1 + np.exp(-logits))
+        loss = float((np.logaddexp(0, logits) - y * logits).sum())
+        if not hessian:
+            return loss + float((reg * theta * theta).sum()) / 2, None, None
+        g = z1.T @ (p - y)
+        w = np.einsum("ic,cd->icd", p * (1 - p), np.eye(theta.shape[1]))
+        h = np.einsum("ia,ib,icd->acbd", z1, z1, w, optimize=True).reshape(g.size, g.size)
+    loss += float((reg * theta * theta).sum()) / 2
+    g = g + reg * theta
+    h = h + np.diag(np.repeat(reg[:, 0], theta.shape[1]))
+    return loss, g, h
 
 
 def linear_probe_logits(xs: np.ndarray, ys: np.ndarray, xq: np.ndarray, classes: int, kind: str = "single", c: float = DEFAULT_C) -> np.ndarray:
@@ -47,18 +67,20 @@ def linear_probe_logits(xs: np.ndarray, ys: np.ndarray, xq: np.ndarray, classes:
     xs [n, D] support features; ys [n] class positions (single) or [n, classes] 0/1 targets (multilabel)."""
     x = np.asarray(xs, dtype=np.float64)
     q, _ = np.linalg.qr(x.T)
-    zs = torch.from_numpy(x @ q)
-    zq = torch.from_numpy(np.asarray(xq, dtype=np.float64) @ q)
-    r = zs.shape[1]
-    y = torch.from_numpy(np.asarray(ys)).long() if kind == "single" else torch.from_numpy(np.asarray(ys, dtype=np.float64))
-
-    def split(theta: torch.Tensor):
-        return theta[: r * classes].reshape(r, classes), theta[r * classes :]
-
-    def f(theta: torch.Tensor) -> torch.Tensor:
-        w, b = split(theta)
-        return _objective(zs, y, w, b, kind, c)
-
-    theta = _newton(f, torch.zeros(r * classes + classes, dtype=torch.float64), 1e-10 * max(1, x.shape[0]))
-    w, b = split(theta)
-    return (zq @ w + b).numpy()
+    z1 = np.hstack([x @ q, np.ones((x.shape[0], 1))])
+    zq = np.hstack([np.asarray(xq, dtype=np.float64) @ q, np.ones((len(xq), 1))])
+    y = np.asarray(ys, dtype=np.int64) if kind == "single" else np.asarray(ys, dtype=np.float64)
+    reg = np.full((z1.shape[1], 1), 1 / c)
+    reg[-1] = 0  # the bias is not penalised
+    theta = np.zeros((z1.shape[1], classes))
+    tol = 1e-10 * max(1, x.shape[0])
+    for _ in range(200):
+        f0, g, h = _terms(z1, y, theta, reg, kind)
+        if np.abs(g).max() < tol:
+            break
+        step = np.linalg.lstsq(h, g.ravel(), rcond=None)[0].reshape(theta.shape)
+        t = 1.0
+        while t > 1e-10 and _terms(z1, y, theta - t * step, reg, kind, False)[0] > f0 - 1e-4 * t * float((g * step).sum()):
+            t /= 2
+        theta = theta - t * step
+    return zq @ theta

@@ -115,6 +115,24 @@ class LinearProbeTest(unittest.TestCase):
         self.assertLess(float(np.abs(p(a) - p(b)).max()), 1e-9)
 
 
+    def test_closed_forms_are_the_objectives_derivatives(self):
+        r = np.random.default_rng(2)
+        z1 = np.hstack([r.normal(size=(7, 4)), np.ones((7, 1))])
+        theta = r.normal(size=(5, 3))
+        reg = np.full((5, 1), 0.7)
+        reg[-1] = 0
+        for kind, y in (("single", np.array([0, 1, 2, 0, 1, 2, 2])), ("multilabel", (r.random((7, 3)) < 0.5).astype(float))):
+            f, g, h = LP._terms(z1, y, theta, reg, kind)
+            t = torch.tensor(theta, requires_grad=True)
+            zt = torch.tensor(z1)
+            yt = torch.tensor(y)
+            obj = lambda th: LP._objective(zt[:, :4], yt, th[:4], th[4], kind, 1 / 0.7)  # noqa: E731
+            self.assertAlmostEqual(float(obj(t)), f, places=9)
+            np.testing.assert_allclose(torch.autograd.functional.jacobian(obj, t).numpy(), g, atol=1e-9)
+            ht = torch.autograd.functional.hessian(obj, t).numpy().reshape(15, 15)
+            np.testing.assert_allclose(ht, h, atol=1e-9)
+
+
 class FinetuneGoldenTest(unittest.TestCase):
     def test_the_committed_golden_is_what_pytorch_computes(self):
         """src/engine/fewshot/evaluators/finetune.test.ts compares ProtoBench to these numbers: they must be PyTorch's."""
