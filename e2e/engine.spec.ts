@@ -361,6 +361,39 @@ test.describe('few-shot engine', () => {
     }
   });
 
+  test('no leaks: tf.memory() is flat over cells of every method (fine-tune trains a copy per episode)', async ({
+    page,
+  }) => {
+    test.setTimeout(300_000);
+    await openApp(page, 'backend=wasm');
+    const before = await page.evaluate(() => window.protobench.compute.memory());
+    const runs: [EncoderConfig, 'protonet' | 'linear-probe' | 'finetune'][] = [
+      [CONV4_84, 'linear-probe'],
+      [{ name: 'conv4', inputSize: 84, channels: 3, seed: 1 }, 'finetune'],
+      [PIXELS_84, 'finetune'],
+      [CONV4_84, 'finetune'],
+    ];
+    const accuracy: Record<string, number> = {};
+    for (const [encoder, method] of runs) {
+      const r = await page.evaluate((req) => window.protobench.compute.evaluateCell(req), {
+        ...DERM_TEST,
+        episodes: 4,
+        encoder,
+        method,
+        finetune: { steps: 3, lr: 0.01, headInit: 'zero' as const },
+      });
+      const what = `${encoder.name} ${method}`;
+      expect(r.memory.after, what).toEqual(r.memory.before);
+      expect(r.method, what).toBe(method);
+      expect(r.accuracy.n, what).toBe(4);
+      accuracy[what] = r.accuracy.mean;
+    }
+    // The untrained baseline fine-tunes its seeded init: the same cell as conv4 at that seed without weights.
+    expect(accuracy['conv4-untrained finetune']).toBe(accuracy['conv4 finetune']);
+    const after = await page.evaluate(() => window.protobench.compute.memory());
+    expect([after.numTensors, after.numBytes]).toEqual([before.numTensors, before.numBytes]);
+  });
+
   test('no leaks: tf.memory() is flat over consecutive cells of three encoders', async ({ page }) => {
     test.setTimeout(300_000);
     await openApp(page, 'backend=wasm');
