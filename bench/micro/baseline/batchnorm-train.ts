@@ -1,3 +1,6 @@
+// FROZEN COPY, not the live code: src/engine/fewshot/batchnorm-train.ts as it stood at 34baf7f^, byte for byte (2026-11-26),
+// kept unchanged as the "before" side of the A/B in bench/micro/ab.ts. Do not edit or refactor it; the
+// live implementation is the one to change.
 import * as tf from '@tensorflow/tfjs';
 
 /**
