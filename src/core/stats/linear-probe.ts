@@ -55,6 +55,8 @@ const MAX_HALVINGS = 60;
 const ROUNDING_SLACK = 1e-13;
 /** Diagonal jitter, relative to the mean diagonal, for a Hessian whose softmax probabilities saturate. */
 const JITTER = 1e-12;
+/** Conjugate-gradient iterations allowed per Newton step, as a multiple of the unknowns (a safety net). */
+const MAX_CG_FACTOR = 2;
 
 function fail(message: string): never {
   throw new Error(`solveLinearProbe: ${message}`);
@@ -134,8 +136,6 @@ function validate(p: ProbeProblem): void {
 interface Basis {
   /** n x r support coordinates. */
   z: Float64Array;
-  /** (r + 1) x n: Z^T with a last row of ones. */
-  zt: Float64Array;
   /** m x r query coordinates. */
   zq: Float64Array;
   r: number;
@@ -149,21 +149,25 @@ function reducedBasis(p: ProbeProblem): Basis {
   let r = 0;
   while (r < n && top > 0 && (values[r] as number) > RANK_TOLERANCE * top) r++;
   const z = new Float64Array(n * r);
-  const zt = new Float64Array((r + 1) * n).fill(1, r * n);
-  const zq = new Float64Array(m * r);
-  for (let j = 0; j < r; j++) {
-    const root = Math.sqrt(values[j] as number);
-    for (let i = 0; i < n; i++) z[i * r + j] = zt[j * n + i] = (vectors[i * n + j] as number) * root;
-    for (let q = 0; q < m; q++) {
-      let s = 0;
-      for (let i = 0; i < n; i++) s += (p.cross[q * n + i] as number) * (vectors[i * n + j] as number);
-      zq[q * r + j] = s / root;
-    }
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < r; j++) z[i * r + j] = (vectors[i * n + j] as number) * Math.sqrt(values[j] as number);
   }
-  return { z, zt, zq, r };
+  // Zq = cross U_r, row by row (contiguous in U's rows), then scaled by L_r^{-1/2}.
+  const zq = new Float64Array(m * r);
+  for (let q = 0; q < m; q++) {
+    for (let i = 0; i < n; i++) {
+      const c = p.cross[q * n + i] as number;
+      for (let j = 0; j < r; j++) zq[q * r + j] = (zq[q * r + j] as number) + c * (vectors[i * n + j] as number);
+    }
+    for (let j = 0; j < r; j++) zq[q * r + j] = (zq[q * r + j] as number) / Math.sqrt(values[j] as number);
+  }
+  return { z, zq, r };
 }
 
-/** A per-sample loss on its row of `width` logits; fills the gradient g and Hessian h in those logits when given. */
+/**
+ * A per-sample loss on its row of `width` logits; fills the gradient g and the width x width Hessian h in
+ * those logits when given (h's entries that are always 0 may be left untouched).
+ */
 interface Link {
   width: number;
   loss(i: number, f: Float64Array, g?: Float64Array, h?: Float64Array): number;
@@ -202,19 +206,26 @@ function sigmoid(x: number): number {
   return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
 }
 
-/** Binary cross-entropy of label `label` (targets n x stride): -log sigmoid(f) = softplus(-f) for a positive. */
-function logisticLink(targets: ArrayLike<number>, stride: number, label: number): Link {
+/**
+ * All labels' binary cross-entropies at once (targets n x k): the problems are independent, so their sum
+ * has the same minimiser, and a diagonal Hessian. -log sigmoid(f) = softplus(-f) for a positive.
+ */
+function logisticLink(targets: ArrayLike<number>, k: number): Link {
   return {
-    width: 1,
+    width: k,
     loss(i, f, g, h) {
-      const t = targets[i * stride + label] as number;
-      const x = f[0] as number;
-      if (g || h) {
-        const s = sigmoid(x);
-        if (g) g[0] = s - t;
-        if (h) h[0] = s * (1 - s);
+      let loss = 0;
+      for (let l = 0; l < k; l++) {
+        const t = targets[i * k + l] as number;
+        const x = f[l] as number;
+        if (g || h) {
+          const s = sigmoid(x);
+          if (g) g[l] = s - t;
+          if (h) h[l * k + l] = s * (1 - s);
+        }
+        loss += t * softplus(-x) + (1 - t) * softplus(x);
       }
-      return t * softplus(-x) + (1 - t) * softplus(x);
+      return loss;
     },
   };
 }
@@ -225,8 +236,6 @@ function logisticLink(targets: ArrayLike<number>, stride: number, label: number)
  */
 interface Fit {
   z: Float64Array;
-  /** (r + 1) x n: Z^T with a last row of ones, for the Hessian's contiguous sums. */
-  zt: Float64Array;
   n: number;
   r: number;
   link: Link;
@@ -234,147 +243,267 @@ interface Fit {
   free: number;
 }
 
-function rowLogits(fit: Fit, x: Float64Array, i: number, f: Float64Array): void {
+/** f = z~_i X with z~_i = [z_i, 1]: the row's logits (or, for a direction X, their change). */
+function rowTimes(fit: Fit, x: Float64Array, i: number, f: Float64Array): void {
   const { z, r } = fit;
   const w = fit.link.width;
-  for (let k = 0; k < w; k++) {
-    let s = x[r * w + k] as number;
-    for (let j = 0; j < r; j++) s += (z[i * r + j] as number) * (x[j * w + k] as number);
-    f[k] = s;
+  for (let k = 0; k < w; k++) f[k] = x[r * w + k] as number;
+  for (let j = 0; j < r; j++) {
+    const zij = z[i * r + j] as number;
+    for (let k = 0; k < w; k++) f[k] = (f[k] as number) + zij * (x[j * w + k] as number);
   }
 }
 
-function objective(fit: Fit, x: Float64Array): number {
+/** out += z~_i^T t, the transpose of rowTimes. */
+function addRowOuter(fit: Fit, t: Float64Array, i: number, out: Float64Array): void {
+  const { z, r } = fit;
+  const w = fit.link.width;
+  for (let j = 0; j < r; j++) {
+    const zij = z[i * r + j] as number;
+    for (let k = 0; k < w; k++) out[j * w + k] = (out[j * w + k] as number) + zij * (t[k] as number);
+  }
+  for (let k = 0; k < w; k++) out[r * w + k] = (out[r * w + k] as number) + (t[k] as number);
+}
+
+function objective(fit: Fit, x: Float64Array, f: Float64Array): number {
   const penalised = fit.r * fit.link.width;
   let penalty = 0;
   for (let a = 0; a < penalised; a++) penalty += (x[a] as number) ** 2;
   let loss = penalty / (2 * fit.c);
-  const f = new Float64Array(fit.link.width);
   for (let i = 0; i < fit.n; i++) {
-    rowLogits(fit, x, i, f);
+    rowTimes(fit, x, i, f);
     loss += fit.link.loss(i, f);
   }
   return loss;
 }
 
-/** Full gradient, the pinned entries included (it is what `gradNorm` reports). */
-function gradient(fit: Fit, x: Float64Array): Float64Array {
-  const { z, r } = fit;
+
+/** Per-fit work arrays, allocated once so that the inner loops allocate nothing. */
+interface Work {
+  /** A row's logits, gradient and Hessian-vector scratch (width each). */
+  f: Float64Array;
+  g: Float64Array;
+  t: Float64Array;
+  /** n x width x width: the per-sample Hessians at the current x. */
+  curvature: Float64Array;
+  /** (r + 1) x width x width: the preconditioner's blocks, then their Cholesky factors (lower triangles). */
+  blocks: Float64Array;
+  /** Diagonal shift relative to the mean diagonal, as JITTER (set with the blocks). */
+  jitter: number;
+  /** Conjugate-gradient vectors, (r + 1) x width each. */
+  res: Float64Array;
+  pre: Float64Array;
+  dir: Float64Array;
+  hdir: Float64Array;
+}
+
+function newWork(fit: Fit): Work {
   const w = fit.link.width;
+  const size = (fit.r + 1) * w;
+  const vec = (): Float64Array => new Float64Array(size);
+  return {
+    f: new Float64Array(w),
+    g: new Float64Array(w),
+    t: new Float64Array(w),
+    curvature: new Float64Array(fit.n * w * w),
+    blocks: new Float64Array(size * w),
+    jitter: 0,
+    res: vec(),
+    pre: vec(),
+    dir: vec(),
+    hdir: vec(),
+  };
+}
+
+/** Full gradient (the pinned entries included: it is what `gradNorm` reports); refreshes work.curvature. */
+function gradient(fit: Fit, x: Float64Array, work: Work): Float64Array {
+  const w = fit.link.width;
+  const { f, g, curvature } = work;
   const grad = new Float64Array(x.length);
-  for (let a = 0; a < r * w; a++) grad[a] = (x[a] as number) / fit.c;
-  const f = new Float64Array(w);
-  const g = new Float64Array(w);
+  for (let a = 0; a < fit.r * w; a++) grad[a] = (x[a] as number) / fit.c;
   for (let i = 0; i < fit.n; i++) {
-    rowLogits(fit, x, i, f);
-    fit.link.loss(i, f, g);
-    for (let k = 0; k < w; k++) {
-      const gk = g[k] as number;
-      for (let j = 0; j < r; j++) grad[j * w + k] = (grad[j * w + k] as number) + (z[i * r + j] as number) * gk;
-      grad[r * w + k] = (grad[r * w + k] as number) + gk;
-    }
+    rowTimes(fit, x, i, f);
+    fit.link.loss(i, f, g, curvature.subarray(i * w * w, (i + 1) * w * w));
+    addRowOuter(fit, g, i, grad);
   }
   return grad;
 }
 
-/** The free x free Hessian: sum_i (z~_i z~_i^T) kron h_i with z~ = [z, 1], plus I / C on the weights. */
-function hessian(fit: Fit, x: Float64Array): Float64Array {
-  const { n, r, free, zt } = fit;
+/**
+ * out = H v without forming H: sum_i z~_i^T h_i (z~_i v), plus I / C on the weights and the jitter; O(n r w)
+ * rather than the (r w)^2 of H itself. Pinned entries of out are 0 (those of v must be).
+ */
+function hessianTimes(fit: Fit, work: Work, v: Float64Array, out: Float64Array): void {
   const w = fit.link.width;
-  const curvature = new Float64Array(n * w * w);
-  const f = new Float64Array(w);
-  for (let i = 0; i < n; i++) {
-    rowLogits(fit, x, i, f);
-    fit.link.loss(i, f, undefined, curvature.subarray(i * w * w, (i + 1) * w * w));
+  const { f, t, curvature } = work;
+  out.fill(0);
+  for (let i = 0; i < fit.n; i++) {
+    rowTimes(fit, v, i, f);
+    const h = i * w * w;
+    for (let a = 0; a < w; a++) {
+      let s = 0;
+      for (let b = 0; b < w; b++) s += (curvature[h + a * w + b] as number) * (f[b] as number);
+      t[a] = s;
+    }
+    addRowOuter(fit, t, i, out);
   }
-  const hess = new Float64Array(free * free);
-  const weighted = new Float64Array(n);
-  // Class pair (ka, kb), kb <= ka: the weighted Gram Z~^T diag(h_i[ka][kb]) Z~, contiguous dot products of Z~^T rows.
-  for (let ka = 0; ka < w; ka++) {
-    for (let kb = 0; kb <= ka; kb++) {
-      for (let ja = 0; ja <= r; ja++) {
-        for (let i = 0; i < n; i++)
-          weighted[i] = (curvature[i * w * w + ka * w + kb] as number) * (zt[ja * n + i] as number);
-        for (let jb = 0; jb <= ja; jb++) {
-          let s = 0;
-          for (let i = 0; i < n; i++) s += (weighted[i] as number) * (zt[jb * n + i] as number);
-          // By the symmetry of h_i and of z~ z~^T, (ja ka, jb kb) and (ja kb, jb ka) hold the same sum.
-          place(hess, free, ja * w + ka, jb * w + kb, s);
-          place(hess, free, ja * w + kb, jb * w + ka, s);
-        }
+  const ridge = 1 / fit.c;
+  for (let a = 0; a < fit.r * w; a++) out[a] = (out[a] as number) + ridge * (v[a] as number);
+  for (let a = 0; a < fit.free; a++) out[a] = (out[a] as number) + work.jitter * (v[a] as number);
+  out.fill(0, fit.free);
+}
+
+/** Free entries of block j (the pinned ones are the tail of the last block). */
+function blockSize(fit: Fit, j: number): number {
+  const w = fit.link.width;
+  return Math.max(0, Math.min(w, fit.free - j * w));
+}
+
+/**
+ * H's diagonal blocks, one width x width block per coordinate j of z~: sum_i z~_ij^2 h_i (+ I / C). Exact
+ * where the per-sample Hessians are equal, since Z^T Z is diagonal (and Z ⟂ 1 for a centred Gram); it keeps
+ * the classes' coupling, which makes a shift common to all classes cheap. Lower triangles only.
+ */
+function fillBlocks(fit: Fit, work: Work): void {
+  const { z, r } = fit;
+  const w = fit.link.width;
+  const { blocks, curvature } = work;
+  const ww = w * w;
+  blocks.fill(0);
+  for (let i = 0; i < fit.n; i++) {
+    for (let j = 0; j <= r; j++) {
+      const zz = j < r ? (z[i * r + j] as number) ** 2 : 1;
+      for (let a = 0; a < w; a++) {
+        for (let b = 0; b <= a; b++)
+          blocks[j * ww + a * w + b] = (blocks[j * ww + a * w + b] as number) + zz * (curvature[i * ww + a * w + b] as number);
       }
     }
   }
-  finishHessian(hess, free, r * w, fit.c);
-  return hess;
-}
-
-function place(hess: Float64Array, free: number, a: number, b: number, v: number): void {
-  if (a >= free || b >= free) return;
-  hess[a * free + b] = v;
-  hess[b * free + a] = v;
-}
-
-/** Add I / C on the weights and a tiny jitter everywhere, which saturated probabilities may need. */
-function finishHessian(hess: Float64Array, free: number, penalised: number, c: number): void {
   let trace = 0;
-  for (let a = 0; a < free; a++) trace += hess[a * free + a] as number;
-  for (let a = 0; a < free; a++) {
-    const ridge = a < penalised ? 1 / c : 0;
-    hess[a * free + a] = (hess[a * free + a] as number) + ridge + (JITTER * trace) / free;
-  }
-}
-
-/** Solves H d = -g on the first `size` entries by Cholesky, using only H's lower triangle (overwritten by L). */
-function newtonStep(hess: Float64Array, size: number, g: Float64Array): Float64Array {
-  for (let j = 0; j < size; j++) {
-    for (let i = j; i < size; i++) {
-      let s = hess[i * size + j] as number;
-      for (let k = 0; k < j; k++) s -= (hess[i * size + k] as number) * (hess[j * size + k] as number);
-      if (i === j) {
-        if (!(s > 0)) fail(`internal error: the Hessian is not positive definite (pivot ${j} = ${s})`);
-        hess[j * size + j] = Math.sqrt(s);
-      } else hess[i * size + j] = s / (hess[j * size + j] as number);
+  for (let j = 0; j <= r; j++) {
+    for (let a = 0; a < blockSize(fit, j); a++) {
+      if (j < r) blocks[j * ww + a * w + a] = (blocks[j * ww + a * w + a] as number) + 1 / fit.c;
+      trace += blocks[j * ww + a * w + a] as number;
     }
   }
-  const d = new Float64Array(size);
-  for (let i = 0; i < size; i++) {
-    let s = -(g[i] as number);
-    for (let k = 0; k < i; k++) s -= (hess[i * size + k] as number) * (d[k] as number);
-    d[i] = s / (hess[i * size + i] as number);
-  }
-  for (let i = size - 1; i >= 0; i--) {
-    let s = d[i] as number;
-    for (let k = i + 1; k < size; k++) s -= (hess[k * size + i] as number) * (d[k] as number);
-    d[i] = s / (hess[i * size + i] as number);
-  }
-  return d;
+  work.jitter = (JITTER * trace) / fit.free;
 }
 
-/** Armijo backtracking from the full Newton step; null when no step length decreases f. */
-function lineSearch(
-  fit: Fit,
-  x: Float64Array,
-  f: number,
-  g: Float64Array,
-  d: Float64Array,
-): { x: Float64Array; f: number } | null {
-  let slope = 0;
-  for (let a = 0; a < d.length; a++) slope += (g[a] as number) * (d[a] as number);
-  const slack = ROUNDING_SLACK * Math.max(1, Math.abs(f));
-  const trial = new Float64Array(x.length);
-  for (let halvings = 0, t = 1; halvings <= MAX_HALVINGS; halvings++, t /= 2) {
-    for (let a = 0; a < d.length; a++) trial[a] = (x[a] as number) + t * (d[a] as number);
-    const ft = objective(fit, trial);
-    if (ft <= f + ARMIJO * t * slope + slack) return { x: trial, f: ft };
+/** Cholesky-factors each block in place (lower triangle), after adding the jitter to its diagonal. */
+function factorBlocks(fit: Fit, work: Work): void {
+  const w = fit.link.width;
+  const { blocks } = work;
+  for (let j = 0; j <= fit.r; j++) {
+    const o = j * w * w;
+    const size = blockSize(fit, j);
+    for (let a = 0; a < size; a++) blocks[o + a * w + a] = (blocks[o + a * w + a] as number) + work.jitter;
+    for (let b = 0; b < size; b++) {
+      for (let a = b; a < size; a++) {
+        let s = blocks[o + a * w + b] as number;
+        for (let k = 0; k < b; k++) s -= (blocks[o + a * w + k] as number) * (blocks[o + b * w + k] as number);
+        if (a === b) {
+          if (!(s > 0)) fail(`internal error: the Hessian is not positive definite (block ${j}, pivot ${b} = ${s})`);
+          blocks[o + b * w + b] = Math.sqrt(s);
+        } else blocks[o + a * w + b] = s / (blocks[o + b * w + b] as number);
+      }
+    }
   }
-  return null;
+}
+
+/** out = M^{-1} v for the factored blocks; pinned entries 0. */
+function precondition(fit: Fit, work: Work, v: Float64Array, out: Float64Array): void {
+  const w = fit.link.width;
+  const { blocks } = work;
+  out.fill(0);
+  for (let j = 0; j <= fit.r; j++) {
+    const o = j * w * w;
+    const e = j * w;
+    const size = blockSize(fit, j);
+    for (let a = 0; a < size; a++) {
+      let s = v[e + a] as number;
+      for (let k = 0; k < a; k++) s -= (blocks[o + a * w + k] as number) * (out[e + k] as number);
+      out[e + a] = s / (blocks[o + a * w + a] as number);
+    }
+    for (let a = size - 1; a >= 0; a--) {
+      let s = out[e + a] as number;
+      for (let k = a + 1; k < size; k++) s -= (blocks[o + k * w + a] as number) * (out[e + k] as number);
+      out[e + a] = s / (blocks[o + a * w + a] as number);
+    }
+  }
+}
+
+function dotProduct(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] as number) * (b[i] as number);
+  return s;
 }
 
 function infNorm(v: Float64Array): number {
   let m = 0;
   for (let a = 0; a < v.length; a++) m = Math.max(m, Math.abs(v[a] as number));
   return m;
+}
+
+/**
+ * The Newton step: H d = -g by conjugate gradients preconditioned with the blocks, stopped when the
+ * residual's infinity norm is below `target`, or after MAX_CG_FACTOR times the unknowns (a safety net).
+ */
+function newtonStep(fit: Fit, work: Work, g: Float64Array, target: number): Float64Array {
+  const { res, pre, dir, hdir } = work;
+  const d = new Float64Array(g.length);
+  for (let a = 0; a < g.length; a++) res[a] = a < fit.free ? -(g[a] as number) : 0;
+  precondition(fit, work, res, pre);
+  dir.set(pre);
+  let rz = dotProduct(res, pre);
+  for (let it = 0; it < MAX_CG_FACTOR * fit.free && infNorm(res) > target; it++) {
+    hessianTimes(fit, work, dir, hdir);
+    const curv = dotProduct(dir, hdir);
+    if (!(curv > 0)) break;
+    const alpha = rz / curv;
+    for (let a = 0; a < d.length; a++) {
+      d[a] = (d[a] as number) + alpha * (dir[a] as number);
+      res[a] = (res[a] as number) - alpha * (hdir[a] as number);
+    }
+    precondition(fit, work, res, pre);
+    const next = dotProduct(res, pre);
+    const beta = next / rz;
+    rz = next;
+    for (let a = 0; a < d.length; a++) dir[a] = (pre[a] as number) + beta * (dir[a] as number);
+    CG_COUNT.n++;
+  }
+  return d;
+}
+export const CG_COUNT = { n: 0 };
+
+/** Armijo backtracking from the full Newton step; null when no step length decreases f. */
+function lineSearch(
+  fit: Fit,
+  work: Work,
+  x: Float64Array,
+  f: number,
+  g: Float64Array,
+  d: Float64Array,
+): { x: Float64Array; f: number } | null {
+  const slope = dotProduct(g, d);
+  const slack = ROUNDING_SLACK * Math.max(1, Math.abs(f));
+  const trial = new Float64Array(x.length);
+  for (let halvings = 0, t = 1; halvings <= MAX_HALVINGS; halvings++, t /= 2) {
+    for (let a = 0; a < d.length; a++) trial[a] = (x[a] as number) + t * (d[a] as number);
+    const ft = objective(fit, trial, work.f);
+    if (ft <= f + ARMIJO * t * slope + slack) return { x: trial, f: ft };
+  }
+  return null;
+}
+
+/**
+ * How accurately to solve the Newton system: relative residual min(1/2, |g| / max(1, n)) keeps the outer
+ * iteration quadratic; no tighter than a tenth of the final tolerance, which is all the last step needs.
+ */
+function forcing(gradNorm: number, n: number, tol: number): number {
+  const mode = process.env.LP_FORCING ?? 'quad';
+  const rel = gradNorm / Math.max(1, n);
+  const eta = mode === 'quad' ? Math.min(0.5, rel) : mode === 'sqrt' ? Math.min(0.5, Math.sqrt(rel)) : Number(mode);
+  return Math.max(0.1 * tol, eta * gradNorm);
 }
 
 interface Minimum {
@@ -385,74 +514,54 @@ interface Minimum {
 
 /** Newton's method from x = 0 until the gradient's infinity norm is below `tol` (or MAX_ITERATIONS, or a stall). */
 function minimise(fit: Fit, tol: number): Minimum {
+  const work = newWork(fit);
   let x: Float64Array = new Float64Array((fit.r + 1) * fit.link.width);
-  let f = objective(fit, x);
+  let f = objective(fit, x, work.f);
   for (let iterations = 0; ; iterations++) {
-    const g = gradient(fit, x);
+    const g = gradient(fit, x, work);
     const gradNorm = infNorm(g);
     if (gradNorm < tol || iterations === MAX_ITERATIONS) return { x, iterations, gradNorm };
-    const next = lineSearch(fit, x, f, g, newtonStep(hessian(fit, x), fit.free, g));
+    fillBlocks(fit, work);
+    factorBlocks(fit, work);
+    const next = lineSearch(fit, work, x, f, g, newtonStep(fit, work, g, forcing(gradNorm, fit.n, tol)));
     if (!next) return { x, iterations, gradNorm };
     ({ x, f } = next);
   }
 }
 
-/** out[q * stride + offset + k] = Zq[q] W[:, k] + b[k] for the parameters x ((r + 1) x w). */
-function queryLogits(
-  basis: Basis,
-  m: number,
-  x: Float64Array,
-  w: number,
-  out: Float64Array,
-  stride: number,
-  offset: number,
-): void {
+/** out[q * w + k] = Zq[q] W[:, k] + b[k] for the parameters x ((r + 1) x w). */
+function queryLogits(basis: Basis, m: number, x: Float64Array, w: number): Float64Array {
   const { zq, r } = basis;
+  const out = new Float64Array(m * w);
   for (let q = 0; q < m; q++) {
-    for (let k = 0; k < w; k++) {
-      let s = x[r * w + k] as number;
-      for (let j = 0; j < r; j++) s += (zq[q * r + j] as number) * (x[j * w + k] as number);
-      out[q * stride + offset + k] = s;
+    for (let k = 0; k < w; k++) out[q * w + k] = x[r * w + k] as number;
+    for (let j = 0; j < r; j++) {
+      const v = zq[q * r + j] as number;
+      for (let k = 0; k < w; k++) out[q * w + k] = (out[q * w + k] as number) + v * (x[j * w + k] as number);
     }
   }
+  return out;
 }
 
 function solveSingle(p: ProbeProblem, basis: Basis, tol: number): ProbeSolution {
   const k = p.classes;
   const r = basis.r;
   // The last bias is pinned at 0 (free excludes it): softmax is invariant to a common shift of the biases.
-  const fit: Fit = {
-    z: basis.z,
-    zt: basis.zt,
-    n: p.n,
-    r,
-    link: softmaxLink(p.labels, k),
-    c: p.c,
-    free: (r + 1) * k - 1,
-  };
+  const fit: Fit = { z: basis.z, n: p.n, r, link: softmaxLink(p.labels, k), c: p.c, free: (r + 1) * k - 1 };
   const { x, iterations, gradNorm } = minimise(fit, tol);
   let mean = 0;
   for (let a = r * k; a < x.length; a++) mean += (x[a] as number) / k;
   for (let a = r * k; a < x.length; a++) x[a] = (x[a] as number) - mean;
-  const logits = new Float64Array(p.m * k);
-  queryLogits(basis, p.m, x, k, logits, k, 0);
-  return { logits, iterations, gradNorm, rank: r };
+  return { logits: queryLogits(basis, p.m, x, k), iterations, gradNorm, rank: r };
 }
 
+/** All labels in one fit: their sum separates, so this is each label's own minimiser. */
 function solveMultilabel(p: ProbeProblem, basis: Basis, tol: number): ProbeSolution {
-  const count = p.classes;
-  const logits = new Float64Array(p.m * count);
-  let iterations = 0;
-  let gradNorm = 0;
-  for (let l = 0; l < count; l++) {
-    const link = logisticLink(p.labels, count, l);
-    const fit: Fit = { z: basis.z, zt: basis.zt, n: p.n, r: basis.r, link, c: p.c, free: basis.r + 1 };
-    const sol = minimise(fit, tol);
-    iterations = Math.max(iterations, sol.iterations);
-    gradNorm = Math.max(gradNorm, sol.gradNorm);
-    queryLogits(basis, p.m, sol.x, 1, logits, count, l);
-  }
-  return { logits, iterations, gradNorm, rank: basis.r };
+  const k = p.classes;
+  const r = basis.r;
+  const fit: Fit = { z: basis.z, n: p.n, r, link: logisticLink(p.labels, k), c: p.c, free: (r + 1) * k };
+  const { x, iterations, gradNorm } = minimise(fit, tol);
+  return { logits: queryLogits(basis, p.m, x, k), iterations, gradNorm, rank: r };
 }
 
 /**
