@@ -190,11 +190,27 @@ def main() -> None:
         action="store_true",
         help="only the meta-training steps: update train_steps_per_s in an existing results file (side-by-side runs)",
     )
+    ap.add_argument(
+        "--only-finetune",
+        action="store_true",
+        help="only the fine-tune tasks: update finetune_steps_per_s in an existing results file",
+    )
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
     here = os.path.dirname(os.path.abspath(__file__))
     path = os.path.join(here, "..", "results", "engine-torch.json")
+    if a.only_finetune:
+        ft = finetune_tasks(1 if a.quick else 2)
+        out = json.load(open(path)) if os.path.exists(path) else {"name": "engine-torch", "numbers": {}, "raw": {}}
+        out["numbers"]["finetune_steps_per_s"] = ft["steps_per_s"]
+        out["raw"]["finetune"] = ft
+        out["date"] = time.strftime("%Y-%m-%dT%H:%M:%S")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            json.dump(out, f, indent=2)
+        print(f"finetune_steps_per_s {ft['steps_per_s']:10.3f}  median task ms {ft['median_ms']:.1f}")
+        return
     if a.only_train:
         train = train_steps(2 if a.quick else 7)
         out = json.load(open(path)) if os.path.exists(path) else {"name": "engine-torch", "numbers": {}, "raw": {}}

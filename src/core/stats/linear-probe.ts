@@ -471,6 +471,7 @@ function newtonStep(fit: Fit, work: Work, g: Float64Array, target: number): Floa
     for (let a = 0; a < d.length; a++) dir[a] = (pre[a] as number) + beta * (dir[a] as number);
     CG_COUNT.n++;
   }
+  if (process.env.LP_DEBUG) console.log(`  newton: |g|=${infNorm(g).toExponential(2)} target=${target.toExponential(2)} cg=${CG_COUNT.n}`);
   return d;
 }
 export const CG_COUNT = { n: 0 };
@@ -499,11 +500,19 @@ function lineSearch(
  * How accurately to solve the Newton system: relative residual min(1/2, |g| / max(1, n)) keeps the outer
  * iteration quadratic; no tighter than a tenth of the final tolerance, which is all the last step needs.
  */
-function forcing(gradNorm: number, n: number, tol: number): number {
+function forcing(gradNorm: number, n: number, tol: number, prev: { g: number; eta: number }): number {
   const mode = process.env.LP_FORCING ?? 'quad';
   const rel = gradNorm / Math.max(1, n);
-  const eta = mode === 'quad' ? Math.min(0.5, rel) : mode === 'sqrt' ? Math.min(0.5, Math.sqrt(rel)) : Number(mode);
-  return Math.max(0.1 * tol, eta * gradNorm);
+  let eta: number;
+  if (mode === 'ew') {
+    const gamma = Number(process.env.LP_GAMMA ?? 0.9);
+    eta = prev.g > 0 ? gamma * (gradNorm / prev.g) ** 2 : 0.5;
+    if (prev.g > 0 && gamma * prev.eta ** 2 > 0.1) eta = Math.max(eta, gamma * prev.eta ** 2);
+    eta = Math.min(0.5, eta);
+    prev.g = gradNorm;
+    prev.eta = eta;
+  } else eta = mode === 'quad' ? Math.min(0.5, rel) : mode === 'sqrt' ? Math.min(0.5, Math.sqrt(rel)) : Number(mode);
+  return Math.max(Number(process.env.LP_FLOOR ?? 0.1) * tol, eta * gradNorm);
 }
 
 interface Minimum {
@@ -517,13 +526,14 @@ function minimise(fit: Fit, tol: number): Minimum {
   const work = newWork(fit);
   let x: Float64Array = new Float64Array((fit.r + 1) * fit.link.width);
   let f = objective(fit, x, work.f);
+  const prev = { g: 0, eta: 0 };
   for (let iterations = 0; ; iterations++) {
     const g = gradient(fit, x, work);
     const gradNorm = infNorm(g);
     if (gradNorm < tol || iterations === MAX_ITERATIONS) return { x, iterations, gradNorm };
     fillBlocks(fit, work);
     factorBlocks(fit, work);
-    const next = lineSearch(fit, work, x, f, g, newtonStep(fit, work, g, forcing(gradNorm, fit.n, tol)));
+    const next = lineSearch(fit, work, x, f, g, newtonStep(fit, work, g, forcing(gradNorm, fit.n, tol, prev)));
     if (!next) return { x, iterations, gradNorm };
     ({ x, f } = next);
   }
