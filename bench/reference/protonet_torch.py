@@ -200,27 +200,20 @@ def main() -> None:
     torch.manual_seed(1)
     here = os.path.dirname(os.path.abspath(__file__))
     path = os.path.join(here, "..", "results", "engine-torch.json")
-    if a.only_finetune:
-        ft = finetune_tasks(1 if a.quick else 2)
+    if a.only_finetune or a.only_train:
+        key, raw, r = (
+            ("finetune_steps_per_s", "finetune", finetune_tasks(1 if a.quick else 2))
+            if a.only_finetune
+            else ("train_steps_per_s", "train", train_steps(2 if a.quick else 7))
+        )
         out = json.load(open(path)) if os.path.exists(path) else {"name": "engine-torch", "numbers": {}, "raw": {}}
-        out["numbers"]["finetune_steps_per_s"] = ft["steps_per_s"]
-        out["raw"]["finetune"] = ft
+        out["numbers"][key] = r["steps_per_s"]
+        out["raw"][raw] = r
         out["date"] = time.strftime("%Y-%m-%dT%H:%M:%S")
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w") as f:
             json.dump(out, f, indent=2)
-        print(f"finetune_steps_per_s {ft['steps_per_s']:10.3f}  median task ms {ft['median_ms']:.1f}")
-        return
-    if a.only_train:
-        train = train_steps(2 if a.quick else 7)
-        out = json.load(open(path)) if os.path.exists(path) else {"name": "engine-torch", "numbers": {}, "raw": {}}
-        out["numbers"]["train_steps_per_s"] = train["steps_per_s"]
-        out["raw"]["train"] = train
-        out["date"] = time.strftime("%Y-%m-%dT%H:%M:%S")
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w") as f:
-            json.dump(out, f, indent=2)
-        print(f"train_steps_per_s {train['steps_per_s']:10.3f}  median ms {train['median_ms']:.1f}  GFLOP/s {train['gflops']:.1f}")
+        print(f"{key} {r['steps_per_s']:10.3f}  median ms {r['median_ms']:.1f}")
         return
     model = conv4().eval()
     rounds = 2 if a.quick else 7

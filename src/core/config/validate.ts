@@ -65,6 +65,17 @@ function checkGroup(
   return ok ? out : undefined;
 }
 
+/** The object of the config's part `part` (`training`, `finetune`) at `path`, by the table's fields under it. */
+function checkPart(c: Checker, v: unknown, path: string, part: string, table: readonly ConfigField[]): unknown {
+  return checkGroup(
+    c,
+    v,
+    path,
+    table.filter((f) => f.path.startsWith(`${part}.`)),
+    1,
+  );
+}
+
 /** The fine-tune settings at `path` (the sweep config's `finetune` is the same object); missing keys take their defaults. */
 export function checkFinetune(
   c: Checker,
@@ -72,8 +83,7 @@ export function checkFinetune(
   path: string,
   table: readonly ConfigField[] = FIELDS,
 ): FinetuneSettings | undefined {
-  const fields = table.filter((f) => f.path.startsWith('finetune.'));
-  return checkGroup(c, v, path, fields, 1) as FinetuneSettings | undefined;
+  return checkPart(c, v, path, 'finetune', table) as FinetuneSettings | undefined;
 }
 
 /** A training budget at `path` (shared with the sweep config, whose `training` is the same object). */
@@ -83,8 +93,7 @@ export function checkTraining(
   path: string,
   table: readonly ConfigField[] = FIELDS,
 ): TrainingBudget | undefined {
-  const fields = table.filter((f) => f.path.startsWith('training.'));
-  return checkGroup(c, v, path, fields, 1) as TrainingBudget | undefined;
+  return checkPart(c, v, path, 'training', table) as TrainingBudget | undefined;
 }
 
 /** Checks every field of `v`; the config returned is a fresh copy holding only the checked fields. */

@@ -290,6 +290,17 @@ async function runNaive(a: PathArgs): Promise<{ outcomes: EpisodeOutcome[]; epis
   return { outcomes, episodesMs };
 }
 
+interface MethodRun {
+  outcomes: EpisodeOutcome[];
+  episodesMs: number;
+  blocks: number;
+  blockSize: number;
+  chunk: number;
+  dim: number;
+  /** Fine-tune: every episode's loss curve. */
+  losses?: number[][];
+}
+
 /** The frozen-embedding methods: embed the episodes' images (cached or per episode), then score blocks. */
 async function runFrozen(
   ctx: EngineContext,
@@ -297,14 +308,7 @@ async function runFrozen(
   episodes: Episode[],
   timings: EmbedTimings,
   onProgress?: (p: CellProgress) => void,
-): Promise<{
-  outcomes: EpisodeOutcome[];
-  episodesMs: number;
-  blocks: number;
-  blockSize: number;
-  chunk: number;
-  dim: number;
-}> {
+): Promise<MethodRun> {
   const path = req.path ?? 'cached';
   const encoder = encoderFor(req.encoder, req.weights);
   try {
@@ -340,17 +344,6 @@ async function runFrozen(
   } finally {
     encoder.dispose();
   }
-}
-
-interface MethodRun {
-  outcomes: EpisodeOutcome[];
-  episodesMs: number;
-  blocks: number;
-  blockSize: number;
-  chunk: number;
-  dim: number;
-  /** Fine-tune: every episode's loss curve. */
-  losses?: number[][];
 }
 
 /** The episodes through the request's method: frozen embeddings, or a fine-tune per episode. */
