@@ -8,10 +8,13 @@
  *
  * By the representer theorem W lies in the span of the support features. With K = U L U^T, the reduced
  * coordinates Z = U_r L_r^{1/2} (support) and Zq = cross U_r L_r^{-1/2} (query) are an isometric image of
- * that span, so the same regularised problem is solved on Z, by Newton's method (Armijo backtracking,
- * Cholesky solve). Softmax logits are only defined up to a per-row constant: the last class's bias is
- * pinned at 0 while solving (which makes the Hessian positive definite) and the biases are then centred
- * to sum 0. Because the bias is free, centring the features (support and query alike) changes nothing.
+ * that span, so the same regularised problem is solved on Z, by Newton's method (Armijo backtracking).
+ * Each Newton system is solved by preconditioned conjugate gradients, with Hessian-vector products taken
+ * from the per-sample structure, O(n r C) each: the (r C)^2 Hessian, whose Cholesky costs (n C)^3, is
+ * never formed. All labels of a multilabel problem are solved at once (their sum separates). Softmax
+ * logits are only defined up to a per-row constant: the last class's bias is pinned at 0 while solving
+ * (which makes the Hessian positive definite) and the biases are then centred to sum 0. Because the bias
+ * is free, centring the features (support and query alike) changes nothing.
  */
 import { symmetricEigen } from './sym-eigen';
 
@@ -34,7 +37,7 @@ export interface ProbeProblem {
 export interface ProbeSolution {
   /** m x classes query logits (single: softmax logits; multilabel: each label's log-odds). */
   logits: Float64Array;
-  /** Newton iterations (multilabel: the most any label needed). */
+  /** Newton iterations (multilabel: of the joint fit of all labels). */
   iterations: number;
   /** Infinity norm of the objective's gradient at the solution (reduced coordinates; multilabel: the worst label). */
   gradNorm: number;
@@ -57,6 +60,13 @@ const ROUNDING_SLACK = 1e-13;
 const JITTER = 1e-12;
 /** Conjugate-gradient iterations allowed per Newton step, as a multiple of the unknowns (a safety net). */
 const MAX_CG_FACTOR = 2;
+/** Conjugate-gradient iterations after which the coordinate blocks give way to the class blocks. */
+const COORDINATE_BUDGET = 50;
+/** No Newton system is solved to a residual below this fraction of the final gradient tolerance. */
+const RESIDUAL_FLOOR = 0.01;
+/** Eisenstat-Walker forcing terms (see residualTarget). */
+const MAX_FORCING = 0.5;
+const FORCING_GAMMA = 0.9;
 
 function fail(message: string): never {
   throw new Error(`solveLinearProbe: ${message}`);
@@ -136,40 +146,35 @@ function validate(p: ProbeProblem): void {
 interface Basis {
   /** n x r support coordinates. */
   z: Float64Array;
-  /** m x r query coordinates. */
-  zq: Float64Array;
+  /** n x n eigenvectors of the Gram (the first r columns kept). */
+  vectors: Float64Array;
+  /** L_r^{-1/2}, r values: maps W back to the span for the queries. */
+  invRoot: Float64Array;
   r: number;
 }
 
-/** Z = U_r L_r^{1/2}, Zq = cross U_r L_r^{-1/2}: inner products are preserved on the span of the support. */
+/** Z = U_r L_r^{1/2}: inner products are preserved on the span of the support. */
 function reducedBasis(p: ProbeProblem): Basis {
-  const { n, m } = p;
+  const n = p.n;
   const { values, vectors } = symmetricEigen(p.gram, n);
   const top = values[0] as number;
   let r = 0;
   while (r < n && top > 0 && (values[r] as number) > RANK_TOLERANCE * top) r++;
+  const root = values.subarray(0, r).map(Math.sqrt);
   const z = new Float64Array(n * r);
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < r; j++) z[i * r + j] = (vectors[i * n + j] as number) * Math.sqrt(values[j] as number);
+    for (let j = 0; j < r; j++) z[i * r + j] = (vectors[i * n + j] as number) * (root[j] as number);
   }
-  // Zq = cross U_r, row by row (contiguous in U's rows), then scaled by L_r^{-1/2}.
-  const zq = new Float64Array(m * r);
-  for (let q = 0; q < m; q++) {
-    for (let i = 0; i < n; i++) {
-      const c = p.cross[q * n + i] as number;
-      for (let j = 0; j < r; j++) zq[q * r + j] = (zq[q * r + j] as number) + c * (vectors[i * n + j] as number);
-    }
-    for (let j = 0; j < r; j++) zq[q * r + j] = (zq[q * r + j] as number) / Math.sqrt(values[j] as number);
-  }
-  return { z, zq, r };
+  return { z, vectors, invRoot: root.map((v) => 1 / v), r };
 }
 
 /**
  * A per-sample loss on its row of `width` logits; fills the gradient g and the width x width Hessian h in
- * those logits when given (h's entries that are always 0 may be left untouched).
+ * those logits when given. A `diagonal` link writes only h's diagonal (the rest must stay 0).
  */
 interface Link {
   width: number;
+  diagonal: boolean;
   loss(i: number, f: Float64Array, g?: Float64Array, h?: Float64Array): number;
 }
 
@@ -177,6 +182,7 @@ function softmaxLink(labels: ArrayLike<number>, k: number): Link {
   const prob = new Float64Array(k);
   return {
     width: k,
+    diagonal: false,
     loss(i, f, g, h) {
       let max = -Infinity;
       for (let a = 0; a < k; a++) max = Math.max(max, f[a] as number);
@@ -207,12 +213,13 @@ function sigmoid(x: number): number {
 }
 
 /**
- * All labels' binary cross-entropies at once (targets n x k): the problems are independent, so their sum
- * has the same minimiser, and a diagonal Hessian. -log sigmoid(f) = softplus(-f) for a positive.
+ * Every label's binary cross-entropy at once (targets n x k): the labels' problems are independent, so
+ * their sum has each one's minimiser. -log sigmoid(f) = softplus(-f) for a positive.
  */
 function logisticLink(targets: ArrayLike<number>, k: number): Link {
   return {
     width: k,
+    diagonal: true,
     loss(i, f, g, h) {
       let loss = 0;
       for (let l = 0; l < k; l++) {
@@ -243,7 +250,7 @@ interface Fit {
   free: number;
 }
 
-/** f = z~_i X with z~_i = [z_i, 1]: the row's logits (or, for a direction X, their change). */
+/** f = z~_i X with z~_i = [z_i, 1]: the row's logits (for a direction X, their change). */
 function rowTimes(fit: Fit, x: Float64Array, i: number, f: Float64Array): void {
   const { z, r } = fit;
   const w = fit.link.width;
@@ -265,6 +272,7 @@ function addRowOuter(fit: Fit, t: Float64Array, i: number, out: Float64Array): v
   for (let k = 0; k < w; k++) out[r * w + k] = (out[r * w + k] as number) + (t[k] as number);
 }
 
+/** `f` is scratch for a row's logits. */
 function objective(fit: Fit, x: Float64Array, f: Float64Array): number {
   const penalised = fit.r * fit.link.width;
   let penalty = 0;
@@ -277,6 +285,32 @@ function objective(fit: Fit, x: Float64Array, f: Float64Array): number {
   return loss;
 }
 
+/**
+ * A block-diagonal part of H, factored (Cholesky, lower triangles): block b is span x span at b * span^2 and
+ * acts on the parameter entries b * outer + k * inner, k < size[b] (pinned entries, a tail, excluded).
+ * 'coordinate': one width x width block per coordinate j of z~, all classes coupled; 'class': one
+ * (r + 1) x (r + 1) block per class, all coordinates coupled.
+ */
+interface Blocks {
+  mode: 'coordinate' | 'class';
+  data: Float64Array;
+  count: number;
+  span: number;
+  outer: number;
+  inner: number;
+  size: Int32Array;
+}
+
+function newBlocks(fit: Fit, mode: Blocks['mode']): Blocks {
+  const w = fit.link.width;
+  const s1 = fit.r + 1;
+  const [count, span, outer, inner] = mode === 'coordinate' ? [s1, w, w, 1] : [w, s1, 1, w];
+  // Entries b * outer + k * inner < free are free.
+  const size = Int32Array.from({ length: count }, (_, b) =>
+    Math.max(0, Math.min(span, Math.ceil((fit.free - b * outer) / inner))),
+  );
+  return { mode, data: new Float64Array(count * span * span), count, span, outer, inner, size };
+}
 
 /** Per-fit work arrays, allocated once so that the inner loops allocate nothing. */
 interface Work {
@@ -286,9 +320,8 @@ interface Work {
   t: Float64Array;
   /** n x width x width: the per-sample Hessians at the current x. */
   curvature: Float64Array;
-  /** (r + 1) x width x width: the preconditioner's blocks, then their Cholesky factors (lower triangles). */
-  blocks: Float64Array;
-  /** Diagonal shift relative to the mean diagonal, as JITTER (set with the blocks). */
+  blocks: Blocks;
+  /** JITTER times H's mean diagonal, added to H and to the blocks. */
   jitter: number;
   /** Conjugate-gradient vectors, (r + 1) x width each. */
   res: Float64Array;
@@ -300,18 +333,17 @@ interface Work {
 function newWork(fit: Fit): Work {
   const w = fit.link.width;
   const size = (fit.r + 1) * w;
-  const vec = (): Float64Array => new Float64Array(size);
   return {
     f: new Float64Array(w),
     g: new Float64Array(w),
     t: new Float64Array(w),
     curvature: new Float64Array(fit.n * w * w),
-    blocks: new Float64Array(size * w),
+    blocks: newBlocks(fit, 'coordinate'),
     jitter: 0,
-    res: vec(),
-    pre: vec(),
-    dir: vec(),
-    hdir: vec(),
+    res: new Float64Array(size),
+    pre: new Float64Array(size),
+    dir: new Float64Array(size),
+    hdir: new Float64Array(size),
   };
 }
 
@@ -330,11 +362,12 @@ function gradient(fit: Fit, x: Float64Array, work: Work): Float64Array {
 }
 
 /**
- * out = H v without forming H: sum_i z~_i^T h_i (z~_i v), plus I / C on the weights and the jitter; O(n r w)
- * rather than the (r w)^2 of H itself. Pinned entries of out are 0 (those of v must be).
+ * out = H v without forming H: sum_i z~_i^T h_i (z~_i v), plus I / C on the weights and the jitter.
+ * O(n r w), where H itself has (r w)^2 entries. Pinned entries of out are 0 (those of v must be).
  */
 function hessianTimes(fit: Fit, work: Work, v: Float64Array, out: Float64Array): void {
   const w = fit.link.width;
+  const diagonal = fit.link.diagonal;
   const { f, t, curvature } = work;
   out.fill(0);
   for (let i = 0; i < fit.n; i++) {
@@ -342,7 +375,8 @@ function hessianTimes(fit: Fit, work: Work, v: Float64Array, out: Float64Array):
     const h = i * w * w;
     for (let a = 0; a < w; a++) {
       let s = 0;
-      for (let b = 0; b < w; b++) s += (curvature[h + a * w + b] as number) * (f[b] as number);
+      for (let b = diagonal ? a : 0; b < (diagonal ? a + 1 : w); b++)
+        s += (curvature[h + a * w + b] as number) * (f[b] as number);
       t[a] = s;
     }
     addRowOuter(fit, t, i, out);
@@ -353,86 +387,113 @@ function hessianTimes(fit: Fit, work: Work, v: Float64Array, out: Float64Array):
   out.fill(0, fit.free);
 }
 
-/** Free entries of block j (the pinned ones are the tail of the last block). */
-function blockSize(fit: Fit, j: number): number {
-  const w = fit.link.width;
-  return Math.max(0, Math.min(w, fit.free - j * w));
-}
-
 /**
- * H's diagonal blocks, one width x width block per coordinate j of z~: sum_i z~_ij^2 h_i (+ I / C). Exact
- * where the per-sample Hessians are equal, since Z^T Z is diagonal (and Z ⟂ 1 for a centred Gram); it keeps
- * the classes' coupling, which makes a shift common to all classes cheap. Lower triangles only.
+ * Coordinate blocks: sum_i z~_ij^2 h_i per coordinate j. Z^T Z = L is diagonal, so with equal h_i (as at
+ * x = 0) they are all of H but the weight-bias coupling, which a centred Gram (Z ⟂ 1) removes too. They
+ * keep the classes' coupling (a shift common to all classes is cheap) and cost O(n r w^2).
  */
-function fillBlocks(fit: Fit, work: Work): void {
+function fillCoordinateBlocks(fit: Fit, work: Work): void {
   const { z, r } = fit;
   const w = fit.link.width;
-  const { blocks, curvature } = work;
+  const { curvature } = work;
+  const data = work.blocks.data;
   const ww = w * w;
-  blocks.fill(0);
   for (let i = 0; i < fit.n; i++) {
     for (let j = 0; j <= r; j++) {
       const zz = j < r ? (z[i * r + j] as number) ** 2 : 1;
       for (let a = 0; a < w; a++) {
-        for (let b = 0; b <= a; b++)
-          blocks[j * ww + a * w + b] = (blocks[j * ww + a * w + b] as number) + zz * (curvature[i * ww + a * w + b] as number);
+        for (let b = fit.link.diagonal ? a : 0; b <= a; b++) {
+          const e = j * ww + a * w + b;
+          data[e] = (data[e] as number) + zz * (curvature[i * ww + a * w + b] as number);
+        }
       }
     }
   }
+}
+
+/**
+ * Class blocks: sum_i h_i[c][c] z~_i z~_i^T per class c, O(n r^2 w). Exact for independent labels
+ * (diagonal h); the fallback when the coordinate blocks leave the system ill-conditioned (saturated,
+ * weakly regularised fits, where the h_i differ by orders of magnitude).
+ */
+function fillClassBlocks(fit: Fit, work: Work): void {
+  const { n, r, z } = fit;
+  const w = fit.link.width;
+  const { curvature } = work;
+  const { data, span } = work.blocks;
+  // Z~^T, (r + 1) x n, for contiguous sums over the samples.
+  const zt = new Float64Array((r + 1) * n).fill(1, r * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < r; j++) zt[j * n + i] = z[i * r + j] as number;
+  const weighted = new Float64Array(n);
+  for (let c = 0; c < w; c++) {
+    for (let ja = 0; ja <= r; ja++) {
+      for (let i = 0; i < n; i++)
+        weighted[i] = (curvature[i * w * w + c * w + c] as number) * (zt[ja * n + i] as number);
+      for (let jb = 0; jb <= ja; jb++) {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += (weighted[i] as number) * (zt[jb * n + i] as number);
+        data[c * span * span + ja * span + jb] = s;
+      }
+    }
+  }
+}
+
+/** Fills the blocks (+ I / C on the weights), sets the jitter from their diagonals (H's), and factors them. */
+function prepareBlocks(fit: Fit, work: Work): void {
+  const blocks = work.blocks;
+  const { data, span, outer, inner, size } = blocks;
+  data.fill(0);
+  if (blocks.mode === 'coordinate') fillCoordinateBlocks(fit, work);
+  else fillClassBlocks(fit, work);
+  const penalised = fit.r * fit.link.width;
   let trace = 0;
-  for (let j = 0; j <= r; j++) {
-    for (let a = 0; a < blockSize(fit, j); a++) {
-      if (j < r) blocks[j * ww + a * w + a] = (blocks[j * ww + a * w + a] as number) + 1 / fit.c;
-      trace += blocks[j * ww + a * w + a] as number;
+  for (let b = 0; b < blocks.count; b++) {
+    for (let k = 0; k < (size[b] as number); k++) {
+      const e = b * span * span + k * span + k;
+      if (b * outer + k * inner < penalised) data[e] = (data[e] as number) + 1 / fit.c;
+      trace += data[e] as number;
     }
   }
   work.jitter = (JITTER * trace) / fit.free;
+  for (let b = 0; b < blocks.count; b++) factor(data, b * span * span, span, size[b] as number, work.jitter);
 }
 
-/** Cholesky-factors each block in place (lower triangle), after adding the jitter to its diagonal. */
-function factorBlocks(fit: Fit, work: Work): void {
-  const w = fit.link.width;
-  const { blocks } = work;
-  for (let j = 0; j <= fit.r; j++) {
-    const o = j * w * w;
-    const size = blockSize(fit, j);
-    for (let a = 0; a < size; a++) blocks[o + a * w + a] = (blocks[o + a * w + a] as number) + work.jitter;
-    for (let b = 0; b < size; b++) {
-      for (let a = b; a < size; a++) {
-        let s = blocks[o + a * w + b] as number;
-        for (let k = 0; k < b; k++) s -= (blocks[o + a * w + k] as number) * (blocks[o + b * w + k] as number);
-        if (a === b) {
-          if (!(s > 0)) fail(`internal error: the Hessian is not positive definite (block ${j}, pivot ${b} = ${s})`);
-          blocks[o + b * w + b] = Math.sqrt(s);
-        } else blocks[o + a * w + b] = s / (blocks[o + b * w + b] as number);
-      }
+/** In-place Cholesky of the size x size matrix at `o` (row stride `span`, lower triangle), its diagonal shifted. */
+function factor(data: Float64Array, o: number, span: number, size: number, shift: number): void {
+  for (let b = 0; b < size; b++) {
+    for (let a = b; a < size; a++) {
+      let s = (data[o + a * span + b] as number) + (a === b ? shift : 0);
+      for (let k = 0; k < b; k++) s -= (data[o + a * span + k] as number) * (data[o + b * span + k] as number);
+      if (a === b) {
+        if (!(s > 0)) fail(`internal error: the Hessian is not positive definite (pivot ${b} = ${s})`);
+        data[o + b * span + b] = Math.sqrt(s);
+      } else data[o + a * span + b] = s / (data[o + b * span + b] as number);
     }
   }
 }
 
-/** out = M^{-1} v for the factored blocks; pinned entries 0. */
-function precondition(fit: Fit, work: Work, v: Float64Array, out: Float64Array): void {
-  const w = fit.link.width;
-  const { blocks } = work;
+/** out = M^{-1} v by the factored blocks; pinned entries 0. */
+function precondition(blocks: Blocks, v: Float64Array, out: Float64Array): void {
+  const { data, span, outer, inner, size } = blocks;
   out.fill(0);
-  for (let j = 0; j <= fit.r; j++) {
-    const o = j * w * w;
-    const e = j * w;
-    const size = blockSize(fit, j);
-    for (let a = 0; a < size; a++) {
-      let s = v[e + a] as number;
-      for (let k = 0; k < a; k++) s -= (blocks[o + a * w + k] as number) * (out[e + k] as number);
-      out[e + a] = s / (blocks[o + a * w + a] as number);
+  for (let b = 0; b < blocks.count; b++) {
+    const o = b * span * span;
+    const e = b * outer;
+    const m = size[b] as number;
+    for (let a = 0; a < m; a++) {
+      let s = v[e + a * inner] as number;
+      for (let k = 0; k < a; k++) s -= (data[o + a * span + k] as number) * (out[e + k * inner] as number);
+      out[e + a * inner] = s / (data[o + a * span + a] as number);
     }
-    for (let a = size - 1; a >= 0; a--) {
-      let s = out[e + a] as number;
-      for (let k = a + 1; k < size; k++) s -= (blocks[o + k * w + a] as number) * (out[e + k] as number);
-      out[e + a] = s / (blocks[o + a * w + a] as number);
+    for (let a = m - 1; a >= 0; a--) {
+      let s = out[e + a * inner] as number;
+      for (let k = a + 1; k < m; k++) s -= (data[o + k * span + a] as number) * (out[e + k * inner] as number);
+      out[e + a * inner] = s / (data[o + a * span + a] as number);
     }
   }
 }
 
-function dotProduct(a: Float64Array, b: Float64Array): number {
+function dot(a: Float64Array, b: Float64Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += (a[i] as number) * (b[i] as number);
   return s;
@@ -445,36 +506,54 @@ function infNorm(v: Float64Array): number {
 }
 
 /**
- * The Newton step: H d = -g by conjugate gradients preconditioned with the blocks, stopped when the
- * residual's infinity norm is below `target`, or after MAX_CG_FACTOR times the unknowns (a safety net).
+ * The Newton step: H d = -g by preconditioned conjugate gradients, until the residual's inf-norm is below
+ * `target` or after `budget` iterations (then not converged).
  */
-function newtonStep(fit: Fit, work: Work, g: Float64Array, target: number): Float64Array {
-  const { res, pre, dir, hdir } = work;
+function newtonStep(
+  fit: Fit,
+  work: Work,
+  g: Float64Array,
+  target: number,
+  budget: number,
+): { d: Float64Array; converged: boolean } {
+  const { res, pre, dir, hdir, blocks } = work;
   const d = new Float64Array(g.length);
   for (let a = 0; a < g.length; a++) res[a] = a < fit.free ? -(g[a] as number) : 0;
-  precondition(fit, work, res, pre);
+  precondition(blocks, res, pre);
   dir.set(pre);
-  let rz = dotProduct(res, pre);
-  for (let it = 0; it < MAX_CG_FACTOR * fit.free && infNorm(res) > target; it++) {
+  let rz = dot(res, pre);
+  for (let it = 0; infNorm(res) > target; it++) {
+    if (it === budget) return { d, converged: false };
     hessianTimes(fit, work, dir, hdir);
-    const curv = dotProduct(dir, hdir);
-    if (!(curv > 0)) break;
-    const alpha = rz / curv;
+    const curvature = dot(dir, hdir);
+    if (!(curvature > 0)) break;
+    const alpha = rz / curvature;
     for (let a = 0; a < d.length; a++) {
       d[a] = (d[a] as number) + alpha * (dir[a] as number);
       res[a] = (res[a] as number) - alpha * (hdir[a] as number);
     }
-    precondition(fit, work, res, pre);
-    const next = dotProduct(res, pre);
+    precondition(blocks, res, pre);
+    const next = dot(res, pre);
     const beta = next / rz;
     rz = next;
     for (let a = 0; a < d.length; a++) dir[a] = (pre[a] as number) + beta * (dir[a] as number);
-    CG_COUNT.n++;
   }
-  if (process.env.LP_DEBUG) console.log(`  newton: |g|=${infNorm(g).toExponential(2)} target=${target.toExponential(2)} cg=${CG_COUNT.n}`);
-  return d;
+  return { d, converged: true };
 }
-export const CG_COUNT = { n: 0 };
+
+/**
+ * The step, preconditioned by the cheap coordinate blocks; when they need more than COORDINATE_BUDGET
+ * iterations, by the class blocks instead, for this and every later step of the fit. Those run to at most
+ * MAX_CG_FACTOR times the unknowns, a guard against a loop: the line search copes with an inexact step.
+ */
+function preconditionedStep(fit: Fit, work: Work, g: Float64Array, target: number): Float64Array {
+  prepareBlocks(fit, work);
+  const coordinate = work.blocks.mode === 'coordinate';
+  const step = newtonStep(fit, work, g, target, coordinate ? COORDINATE_BUDGET : MAX_CG_FACTOR * fit.free);
+  if (step.converged || !coordinate) return step.d;
+  work.blocks = newBlocks(fit, 'class');
+  return preconditionedStep(fit, work, g, target);
+}
 
 /** Armijo backtracking from the full Newton step; null when no step length decreases f. */
 function lineSearch(
@@ -485,7 +564,8 @@ function lineSearch(
   g: Float64Array,
   d: Float64Array,
 ): { x: Float64Array; f: number } | null {
-  const slope = dotProduct(g, d);
+  const slope = dot(g, d);
+  if (!(slope < 0)) return null;
   const slack = ROUNDING_SLACK * Math.max(1, Math.abs(f));
   const trial = new Float64Array(x.length);
   for (let halvings = 0, t = 1; halvings <= MAX_HALVINGS; halvings++, t /= 2) {
@@ -496,23 +576,28 @@ function lineSearch(
   return null;
 }
 
+/** Eisenstat-Walker state: the previous gradient norm (0 before the first step) and forcing term. */
+interface Forcing {
+  gradNorm: number;
+  eta: number;
+}
+
 /**
- * How accurately to solve the Newton system: relative residual min(1/2, |g| / max(1, n)) keeps the outer
- * iteration quadratic; no tighter than a tenth of the final tolerance, which is all the last step needs.
+ * The residual a Newton step is solved to, by Eisenstat and Walker's choice 2 (gamma = 0.9, alpha = 2):
+ * relative eta = 0.9 (|g| / |g_prev|)^2, at most 1/2. Quadratic near the optimum, yet loose while the line
+ * search still damps the steps; never below a fraction of the final tolerance.
  */
-function forcing(gradNorm: number, n: number, tol: number, prev: { g: number; eta: number }): number {
-  const mode = process.env.LP_FORCING ?? 'quad';
-  const rel = gradNorm / Math.max(1, n);
-  let eta: number;
-  if (mode === 'ew') {
-    const gamma = Number(process.env.LP_GAMMA ?? 0.9);
-    eta = prev.g > 0 ? gamma * (gradNorm / prev.g) ** 2 : 0.5;
-    if (prev.g > 0 && gamma * prev.eta ** 2 > 0.1) eta = Math.max(eta, gamma * prev.eta ** 2);
-    eta = Math.min(0.5, eta);
-    prev.g = gradNorm;
-    prev.eta = eta;
-  } else eta = mode === 'quad' ? Math.min(0.5, rel) : mode === 'sqrt' ? Math.min(0.5, Math.sqrt(rel)) : Number(mode);
-  return Math.max(Number(process.env.LP_FLOOR ?? 0.1) * tol, eta * gradNorm);
+function residualTarget(state: Forcing, gradNorm: number, tol: number): number {
+  let eta = MAX_FORCING;
+  if (state.gradNorm > 0) {
+    eta = FORCING_GAMMA * (gradNorm / state.gradNorm) ** 2;
+    // Their safeguard: eta falls no faster than its own square while it is still large.
+    const slow = FORCING_GAMMA * state.eta ** 2;
+    eta = Math.min(MAX_FORCING, slow > 0.1 ? Math.max(eta, slow) : eta);
+  }
+  state.gradNorm = gradNorm;
+  state.eta = eta;
+  return Math.max(RESIDUAL_FLOOR * tol, eta * gradNorm);
 }
 
 interface Minimum {
@@ -526,28 +611,40 @@ function minimise(fit: Fit, tol: number): Minimum {
   const work = newWork(fit);
   let x: Float64Array = new Float64Array((fit.r + 1) * fit.link.width);
   let f = objective(fit, x, work.f);
-  const prev = { g: 0, eta: 0 };
+  const forcing: Forcing = { gradNorm: 0, eta: MAX_FORCING };
   for (let iterations = 0; ; iterations++) {
     const g = gradient(fit, x, work);
     const gradNorm = infNorm(g);
     if (gradNorm < tol || iterations === MAX_ITERATIONS) return { x, iterations, gradNorm };
-    fillBlocks(fit, work);
-    factorBlocks(fit, work);
-    const next = lineSearch(fit, work, x, f, g, newtonStep(fit, work, g, forcing(gradNorm, fit.n, tol, prev)));
+    // Relative to the free entries: the pinned one may dominate, and conjugate gradients start from them.
+    const target = residualTarget(forcing, infNorm(g.subarray(0, fit.free)), tol);
+    const d = preconditionedStep(fit, work, g, target);
+    const next = lineSearch(fit, work, x, f, g, d);
     if (!next) return { x, iterations, gradNorm };
     ({ x, f } = next);
   }
 }
 
-/** out[q * w + k] = Zq[q] W[:, k] + b[k] for the parameters x ((r + 1) x w). */
-function queryLogits(basis: Basis, m: number, x: Float64Array, w: number): Float64Array {
-  const { zq, r } = basis;
-  const out = new Float64Array(m * w);
-  for (let q = 0; q < m; q++) {
-    for (let k = 0; k < w; k++) out[q * w + k] = x[r * w + k] as number;
+/**
+ * m x w query logits Zq W + b for the parameters x ((r + 1) x w), as cross (U_r L_r^{-1/2} W) + b: the
+ * n x w product first, so Zq (m x r) is never formed.
+ */
+function queryLogits(p: ProbeProblem, basis: Basis, x: Float64Array, w: number): Float64Array {
+  const { vectors, invRoot, r } = basis;
+  const n = p.n;
+  const back = new Float64Array(n * w);
+  for (let i = 0; i < n; i++) {
     for (let j = 0; j < r; j++) {
-      const v = zq[q * r + j] as number;
-      for (let k = 0; k < w; k++) out[q * w + k] = (out[q * w + k] as number) + v * (x[j * w + k] as number);
+      const u = (vectors[i * n + j] as number) * (invRoot[j] as number);
+      for (let k = 0; k < w; k++) back[i * w + k] = (back[i * w + k] as number) + u * (x[j * w + k] as number);
+    }
+  }
+  const out = new Float64Array(p.m * w);
+  for (let q = 0; q < p.m; q++) {
+    for (let k = 0; k < w; k++) out[q * w + k] = x[r * w + k] as number;
+    for (let i = 0; i < n; i++) {
+      const c = p.cross[q * n + i] as number;
+      for (let k = 0; k < w; k++) out[q * w + k] = (out[q * w + k] as number) + c * (back[i * w + k] as number);
     }
   }
   return out;
@@ -562,16 +659,16 @@ function solveSingle(p: ProbeProblem, basis: Basis, tol: number): ProbeSolution 
   let mean = 0;
   for (let a = r * k; a < x.length; a++) mean += (x[a] as number) / k;
   for (let a = r * k; a < x.length; a++) x[a] = (x[a] as number) - mean;
-  return { logits: queryLogits(basis, p.m, x, k), iterations, gradNorm, rank: r };
+  return { logits: queryLogits(p, basis, x, k), iterations, gradNorm, rank: r };
 }
 
-/** All labels in one fit: their sum separates, so this is each label's own minimiser. */
+/** All labels in one fit: the objective is their sum, and `gradNorm` the worst label's. */
 function solveMultilabel(p: ProbeProblem, basis: Basis, tol: number): ProbeSolution {
   const k = p.classes;
   const r = basis.r;
   const fit: Fit = { z: basis.z, n: p.n, r, link: logisticLink(p.labels, k), c: p.c, free: (r + 1) * k };
   const { x, iterations, gradNorm } = minimise(fit, tol);
-  return { logits: queryLogits(basis, p.m, x, k), iterations, gradNorm, rank: r };
+  return { logits: queryLogits(p, basis, x, k), iterations, gradNorm, rank: r };
 }
 
 /**
