@@ -256,13 +256,14 @@ async function expectOutputsMatchRecords(out: string): Promise<void> {
       expect(line.seed).toBe(String(run.config.seed));
       expect(line.encoder).toBe(run.config.encoder);
       expect(line.source).toBe(c.source);
+      expect(line.method).toBe(c.method ?? 'protonet');
       expect(`${line.target_dataset}/${line.target_task}`).toBe(`${c.target.dataset}/${c.target.task}`);
       expect(line.k).toBe(String(c.k));
       expect(line.accuracy_mean).toBe(String(c.accuracy.mean));
       expect(line.accuracy_ci95).toBe(String(c.accuracy.ci95));
       expect(line.auroc_mean).toBe(String(c.auroc.mean));
       expect(line.episodes).toBe(String(c.episodes));
-      const summaryRow = `| ${run.index} | \`${run.id}\` | ${run.config.encoder} | 84 | medimeta | ${c.k} | ${run.config.seed} | ${c.source} | ${c.target.dataset}/${c.target.task} | ${pct(c.accuracy.mean, c.accuracy.ci95)} | ${pct(c.auroc.mean, c.auroc.ci95)} | ${c.episodes} |`;
+      const summaryRow = `| ${run.index} | \`${run.id}\` | ${run.config.encoder} | 84 | medimeta | ${c.k} | ${run.config.seed} | ${c.source} | ${c.method ?? 'protonet'} | ${c.target.dataset}/${c.target.task} | ${pct(c.accuracy.mean, c.accuracy.ci95)} | ${pct(c.auroc.mean, c.auroc.ci95)} | ${c.episodes} |`;
       expect(md, `summary row of ${run.id} ${c.source}`).toContain(summaryRow);
     }
     // The share link decodes to this run's results.
