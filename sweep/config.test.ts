@@ -50,6 +50,17 @@ describe('the methods axis', () => {
     ]);
   });
 
+  it('the file`s supervised object sets every run`s supervised training; absent keys take the defaults', () => {
+    expect(valid().supervised).toEqual({ steps: 500, lr: 0.001, batch: 64, valEvery: 50, patience: 10 });
+    const sup = { ...clone(), supervised: { steps: 40, patience: 3 } };
+    for (const r of expandGrid(valid(sup)))
+      expect(r.config.supervised).toEqual({ steps: 40, lr: 0.001, batch: 64, valEvery: 50, patience: 3 });
+    expect(errors({ ...clone(), supervised: { batch: 0, lr: 'x' } })).toEqual([
+      'supervised.lr: expected a finite number in (0, 1], found "x"',
+      'supervised.batch: expected an integer in [1, 512], found 0',
+    ]);
+  });
+
   it('the file`s finetune object sets every run`s fine-tune settings; absent keys take MedIMeta`s', () => {
     expect(valid().finetune).toEqual({ steps: 100, lr: 0.01, headInit: 'zero' });
     const ft = { ...clone(), finetune: { steps: 20 } };

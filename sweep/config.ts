@@ -40,6 +40,7 @@ import {
   EVAL_SPLITS,
   FIELDS,
   checkFinetune,
+  checkSupervised,
   checkTraining,
   fieldDefaults,
   getPath,
@@ -49,6 +50,7 @@ import {
   type EncoderChoice,
   type EvalSplit,
   type FinetuneSettings,
+  type SupervisedSettings,
   type MethodChoice,
   type Resolution,
   type RunConfig,
@@ -86,11 +88,22 @@ export interface SweepConfig {
   grid: SweepGrid;
   training: TrainingBudget;
   finetune: FinetuneSettings;
+  /** The supervised and mm-pt rows' training. */
+  supervised: SupervisedSettings;
   evalSplit: EvalSplit;
 }
 
 const TOP_KEYS = ['grid'] as const;
-const TOP_OPTIONAL = ['name', 'backend', 'demo', 'training', 'finetune', 'evalSplit', 'description'] as const;
+const TOP_OPTIONAL = [
+  'name',
+  'backend',
+  'demo',
+  'training',
+  'finetune',
+  'supervised',
+  'evalSplit',
+  'description',
+] as const;
 /** Runs in one sweep, at most. */
 export const MAX_RUNS = 10_000;
 
@@ -149,10 +162,12 @@ export function validateSweepConfig(
       : checkTraining(c, o.training, 'training', trainingFields);
   // `finetune`: the fine-tune method's settings, each key optional (absent: MedIMeta's values).
   const finetune = checkFinetune(c, o.finetune ?? {}, 'finetune', table);
+  // `supervised`: the supervised and mm-pt rows' training, each key optional (absent: the defaults).
+  const supervised = checkSupervised(c, o.supervised ?? {}, 'supervised', table);
   const grid = checkGrid(c, o.grid, table);
-  if (!c.ok || !grid || !name || !backend || demo === undefined || !evalSplit || !training || !finetune)
+  if (!c.ok || !grid || !name || !backend || demo === undefined || !evalSplit || !training || !finetune || !supervised)
     return { ok: false, errors: c.errors };
-  return { ok: true, config: { name, backend, demo, grid, training, finetune, evalSplit } };
+  return { ok: true, config: { name, backend, demo, grid, training, finetune, supervised, evalSplit } };
 }
 
 /** One run of the sweep: a grid point, its run config and how the page is opened for it. */

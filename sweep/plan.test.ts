@@ -86,7 +86,7 @@ describe('makePlan', () => {
       expect.stringMatching(/^s\.json: not valid JSON: /),
     ]);
     expect(problems(() => parseSweepConfig('s.json', '{"grid": {}, "x": 1}'))).toContain(
-      's.json: x: expected no such key (known: grid, name, backend, demo, training, finetune, evalSplit, description), found an unexpected key',
+      's.json: x: expected no such key (known: grid, name, backend, demo, training, finetune, supervised, evalSplit, description), found an unexpected key',
     );
   });
 

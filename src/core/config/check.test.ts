@@ -273,3 +273,46 @@ describe('sourceDatasetsFor', () => {
     });
   });
 });
+
+describe('checkAgainstCatalog: the supervised rows', () => {
+  const c = base({ sources: [{ kind: 'supervised' }, { kind: 'mm-pt' }, { kind: 'all-except-target' }] });
+  const r = checkAgainstCatalog(c, small);
+  const cell = (source: string, target: string) => r.cells.find((x) => x.key === cellKey(source, target, 1))!;
+
+  it('supervised trains on the target task itself, one encoder per target task, any task type', () => {
+    expect(r.ok).toBe(true);
+    expect(messages(r, 'skip')).toEqual([]);
+    const cxr = cell('supervised', 'cxr/disease labels');
+    expect(cxr.sourceTasks).toEqual([{ datasetId: 'cxr', taskName: 'disease labels' }]);
+    expect(cell('supervised', 'bus/case category').sourceTasks).toEqual([
+      { datasetId: 'bus', taskName: 'case category' },
+    ]);
+    const keys = new Set(c.targets.map((t) => cell('supervised', `${t.dataset}/${t.task}`).trainingKey));
+    expect(keys.size).toBe(4);
+  });
+
+  it('mm-pt trains on the all-except-target sources, under a key of its own', () => {
+    for (const t of ['bus/case category', 'cxr/disease labels']) {
+      expect(cell('mm-pt', t).sourceTasks).toEqual(cell('all-except-target', t).sourceTasks);
+      expect(cell('mm-pt', t).trainingKey).not.toBe(cell('all-except-target', t).trainingKey);
+    }
+    expect(cell('mm-pt', 'cxr/disease labels').trainingKey).toBe(
+      cell('mm-pt', 'pneumonia/pneumonia presence').trainingKey,
+    );
+  });
+
+  it('the episodic budget warnings do not apply to them; a target without val images skips the supervised cell', () => {
+    const only = checkAgainstCatalog(
+      base({ sources: [{ kind: 'supervised' }], training: { ...c.training, steps: 0 } }),
+      small,
+    );
+    expect(messages(only, 'warning').filter((m) => m.startsWith('training.'))).toEqual([]);
+    const noVal = small.map((d) =>
+      d.id === 'bus' && d.splitSizes ? { ...d, splitSizes: { ...d.splitSizes, val: 0 } } : d,
+    );
+    const skipped = checkAgainstCatalog(base({ sources: [{ kind: 'supervised' }] }), noVal);
+    expect(messages(skipped, 'skip')).toEqual([
+      'source "supervised" for target "bus/case category": no val images to early-stop on in "bus/case category"',
+    ]);
+  });
+});

@@ -19,7 +19,7 @@ import type { Catalog, CatalogTask } from './catalog';
 import { findDataset, findTask } from './catalog';
 import { feasibility, type Feasibility } from './feasibility';
 import { fnv1a64 } from './hash';
-import { cellKey, isBaseline, sourceKey, targetKey } from './keys';
+import { cellKey, isBaseline, isSupervisedSource, sourceKey, targetKey } from './keys';
 import { sourceDatasetsFor, type SourceSetResult } from './source-sets';
 import { cellKs } from './spec';
 import type { MethodChoice, RunConfig, TargetRef } from './types';
@@ -75,6 +75,32 @@ function trainable(task: CatalogTask, config: RunConfig): string | undefined {
     split: 'train',
   });
   return f.runnable ? undefined : `needs 2 classes with >= ${need} train images: ${f.message ?? ''}`;
+}
+
+/** Images of a task's split: the dataset's split size, else the sum of its class counts (single-label). */
+function splitImages(catalog: Catalog, ref: TaskRef, split: 'train' | 'val'): number {
+  const found = findTask(catalog, { dataset: ref.datasetId, task: ref.taskName });
+  if (!found) return 0;
+  return found.dataset.splitSizes?.[split] ?? found.task.classCounts.reduce((n, c) => n + (c.counts[split] ?? 0), 0);
+}
+
+/**
+ * Why the supervised rows cannot train on these tasks, or undefined: every task needs train images, and
+ * early stopping needs val images (the target's own for `supervised`, at least one source's for `mm-pt`).
+ */
+function supervisedBlocker(catalog: Catalog, tasks: TaskRef[]): string | undefined {
+  const noTrain = tasks.filter((t) => splitImages(catalog, t, 'train') === 0);
+  if (noTrain.length > 0)
+    return `no train images in ${noTrain.map((t) => `"${t.datasetId}/${t.taskName}"`).join(', ')}`;
+  if (!tasks.some((t) => splitImages(catalog, t, 'val') > 0))
+    return `no val images to early-stop on in ${tasks.map((t) => `"${t.datasetId}/${t.taskName}"`).join(', ')}`;
+  return undefined;
+}
+
+/** Cells with equal keys share an encoder: its kind of training and its tasks (episodic keys as before). */
+function trainingKeyOf(kind: string, tasks: TaskRef[]): string {
+  const names = tasks.map((x) => `${x.datasetId}/${x.taskName}`).sort();
+  return fnv1a64(JSON.stringify(kind === 'supervised' || kind === 'mm-pt' ? [kind, ...names] : names));
 }
 
 /**
@@ -193,7 +219,8 @@ export function checkAgainstCatalog(config: RunConfig, catalog: Catalog): Catalo
     }
   });
 
-  const trainedRows = config.sources.filter((s) => !isBaseline(s));
+  // Episodic rows only: the supervised rows have their own budget (config.supervised).
+  const trainedRows = config.sources.filter((s) => !isBaseline(s) && !isSupervisedSource(s));
   if (trainedRows.length > 0 && config.training.steps === 0) {
     issues.push({
       severity: 'warning',
@@ -232,8 +259,8 @@ export function checkAgainstCatalog(config: RunConfig, catalog: Catalog): Catalo
     config.targets.forEach((t, ti) => {
       if (!targetOk[ti]) return;
       const tk = targetKey(t);
-      // The source set depends on the target's dataset only.
-      const setKey = `${si}|${t.dataset}`;
+      // The source set depends on the target's dataset only (on the task too for `supervised`).
+      const setKey = s.kind === 'supervised' ? `${si}|${tk}` : `${si}|${t.dataset}`;
       let r = sets.get(setKey);
       if (!r) {
         r = sourceDatasetsFor(t, s, catalog);
@@ -261,7 +288,19 @@ export function checkAgainstCatalog(config: RunConfig, catalog: Catalog): Catalo
         });
         return;
       }
-      const tasks = set.tasks.filter(usable);
+      const supervised = isSupervisedSource(s);
+      const tasks = supervised ? set.tasks : set.tasks.filter(usable);
+      const blocker = supervised ? supervisedBlocker(catalog, tasks) : undefined;
+      if (blocker) {
+        issues.push({
+          severity: 'skip',
+          path: `sources[${si}]`,
+          message: `source "${sk}" for target "${tk}": ${blocker}`,
+          source: sk,
+          target: tk,
+        });
+        return;
+      }
       if (!isBaseline(s) && tasks.length === 0) {
         issues.push({
           severity: 'skip',
@@ -272,9 +311,7 @@ export function checkAgainstCatalog(config: RunConfig, catalog: Catalog): Catalo
         });
         return;
       }
-      const trainingKey = isBaseline(s)
-        ? null
-        : fnv1a64(JSON.stringify(tasks.map((x) => `${x.datasetId}/${x.taskName}`).sort()));
+      const trainingKey = isBaseline(s) ? null : trainingKeyOf(s.kind, tasks);
       for (const k of ks) {
         const f = evaluation.get(`${ti}|${k}`);
         if (!f?.runnable) continue;

@@ -27,7 +27,7 @@ export interface FieldForm {
   id: string;
   ariaLabel: string;
   /** Which row of inputs: the protocol, the training budget or the fine-tune settings. */
-  group: 'run' | 'training' | 'finetune';
+  group: 'run' | 'training' | 'finetune' | 'supervised';
   /** Width of a text input, in characters. */
   size?: number;
 }

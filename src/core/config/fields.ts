@@ -11,6 +11,7 @@ import {
   BACKEND_CHOICES,
   CONFIG_LIMITS as L,
   DEFAULT_FINETUNE,
+  DEFAULT_SUPERVISED,
   DEFAULT_METHODS,
   DEFAULT_PATIENCE,
   DEFAULT_TRAINING_SEEDS,
@@ -131,6 +132,7 @@ export const FIELDS: readonly ConfigField[] = [
     absent: [...DEFAULT_METHODS],
   },
   ...finetuneFields(),
+  ...supervisedFields(),
   {
     path: 'evalSplit',
     param: 'split',
@@ -182,6 +184,34 @@ function finetuneFields(): ConfigField[] {
     field('headInit', 'fthead', 'head init', 'Fine-tune head initialisation', {
       rule: { kind: 'oneOf', options: HEAD_INITS },
     }),
+  ];
+}
+
+/** The `supervised` and `mm-pt` rows' training (a sweep file's `supervised` holds the same object). */
+function supervisedFields(): ConfigField[] {
+  const D = DEFAULT_SUPERVISED as unknown as Record<string, unknown>;
+  const field = (key: string, param: string, label: string, ariaLabel: string, rule: ConfigField['rule']) =>
+    ({
+      path: `supervised.${key}`,
+      param,
+      label,
+      rule,
+      form: { id: `run-sup-${key.toLowerCase()}`, ariaLabel, group: 'supervised' },
+      sweep: { key: `supervised.${key}` },
+      defaults: everywhere(D[key]),
+      absent: D[key],
+    }) as ConfigField;
+  return [
+    field('steps', 'sst', 'supervised steps', 'Supervised training: most steps', int(1, L.maxSteps)),
+    field('lr', 'slr', 'supervised lr', 'Supervised training: learning rate (Adam)', {
+      kind: 'number',
+      min: 0,
+      max: L.maxLr,
+      exclusiveMin: true,
+    }),
+    field('batch', 'sbs', 'batch', 'Supervised training: batch size', int(1, L.maxBatch)),
+    field('valEvery', 'sve', 'validate every', 'Supervised training: validate every N steps', int(1, L.maxSteps)),
+    field('patience', 'spat', 'patience', 'Supervised training: early-stopping patience (validations)', int(0, 1000)),
   ];
 }
 

@@ -32,6 +32,7 @@ export const FORM_GROUPS: readonly { group: FieldForm['group']; ariaLabel?: stri
   { group: 'run' },
   { group: 'training', ariaLabel: 'Training budget' },
   { group: 'finetune', ariaLabel: 'Fine-tune settings' },
+  { group: 'supervised', ariaLabel: 'Supervised training (supervised and mm-pt rows)' },
 ];
 
 function inputOf(f: ConfigField, form: FieldForm): FormInput {

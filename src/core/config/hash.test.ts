@@ -27,6 +27,7 @@ describe('configHash', () => {
       episodes: 100,
       methods: ['protonet'],
       finetune: { steps: 100, lr: 0.01, headInit: 'zero' },
+      supervised: { steps: 500, lr: 0.001, batch: 64, valEvery: 50, patience: 10 },
       evalSplit: 'test',
       training: { steps: 60, way: 5, shot: 1, query: 5, lr: 0.001, valEvery: 30, patience: 5, seeds: 1 },
       seed: 0,

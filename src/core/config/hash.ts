@@ -8,6 +8,7 @@
  * makes are not a concern at 64 bits. Array order counts: it is the display order of rows, columns and K.
  */
 
+import { isSupervisedSource } from './keys';
 import { effectiveConfig } from './spec';
 import type { RunConfig } from './types';
 
@@ -45,11 +46,12 @@ export function fnv1a64(s: string): string {
 
 /**
  * ProtoNet alone, the only method before methods existed, is left out, and so are the fine-tune settings
- * unless the method runs: older records keep their hash, and unused settings do not split it.
+ * unless the method runs (the supervised settings unless a supervised row does): older records keep their hash, and unused settings do not split it.
  */
 export function configHash(config: RunConfig): string {
   const e = effectiveConfig(config);
   const protonetOnly = e.methods.length === 1 && e.methods[0] === 'protonet';
   const finetune = e.methods.includes('finetune') ? e.finetune : undefined;
-  return fnv1a64(canonicalJSON({ ...e, methods: protonetOnly ? undefined : e.methods, finetune }));
+  const supervised = e.sources.some(isSupervisedSource) ? e.supervised : undefined;
+  return fnv1a64(canonicalJSON({ ...e, methods: protonetOnly ? undefined : e.methods, finetune, supervised }));
 }

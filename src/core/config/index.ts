@@ -19,6 +19,7 @@ export {
   checkSource,
   checkTarget,
   checkFinetune,
+  checkSupervised,
   checkTraining,
   type ConfigError,
   type ConfigValidation,

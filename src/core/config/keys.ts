@@ -3,7 +3,7 @@
  * URLs, CSV files, cell keys and share links.
  *
  * - Sources: `task:<dataset>/<task>`, `dataset:<dataset>`, `domain:<domain>`, `all-except-target`,
- *   `untrained`, `pixels`.
+ *   `untrained`, `pixels`, `supervised`, `mm-pt`.
  * - Targets: `<dataset>/<task>`.
  *
  * Dataset ids never contain "/" (the validator refuses it), so the first "/" splits dataset from task and
@@ -23,13 +23,17 @@ export function sourceKey(s: SourceSpec): string {
     case 'all-except-target':
     case 'untrained':
     case 'pixels':
+    case 'supervised':
+    case 'mm-pt':
       return s.kind;
   }
 }
 
+const PLAIN_KEYS = ['all-except-target', 'untrained', 'pixels', 'supervised', 'mm-pt'] as const;
+
 /** The spec a key names, or undefined when it is not a key (its parts are not validated here). */
 export function parseSourceKey(key: string): SourceSpec | undefined {
-  if (key === 'all-except-target' || key === 'untrained' || key === 'pixels') return { kind: key };
+  if ((PLAIN_KEYS as readonly string[]).includes(key)) return { kind: key as (typeof PLAIN_KEYS)[number] };
   if (key.startsWith('task:')) {
     const t = parseTargetKey(key.slice(5));
     return t && { kind: 'task', dataset: t.dataset, task: t.task };
@@ -64,7 +68,16 @@ export function describeSource(s: SourceSpec, encoder?: string): string {
       return encoder ? `untrained ${encoder} (baseline)` : 'untrained encoder (baseline)';
     case 'pixels':
       return 'pixels (baseline)';
+    case 'supervised':
+      return "supervised on the target's train split (upper bound)";
+    case 'mm-pt':
+      return 'multi-task pretraining on all except the target';
   }
+}
+
+/** True for the rows trained with classification heads (supervised, mm-pt) rather than episodically. */
+export function isSupervisedSource(s: SourceSpec): boolean {
+  return s.kind === 'supervised' || s.kind === 'mm-pt';
 }
 
 /** True for the baseline rows, which train nothing and read no source data. */

@@ -44,7 +44,7 @@ describe('configToQuery / configFromQuery', () => {
     expect(configToQuery(defaultConfig('wasm', smallCatalog()))).toBe(
       'v=1&src=all-except-target&src=untrained&src=pixels&t=bus%2Fcase+category&t=oct%2Fdisease+class' +
         '&t=cxr%2Fdisease+labels&t=pneumonia%2Fpneumonia+presence&enc=conv4&res=84&mode=medimeta&n=5&k=1%2C5&q=10' +
-        '&ep=100&m=protonet&fts=100&ftlr=0.01&fthead=zero&split=test&steps=60&tway=5&tshot=1&tq=5&lr=0.001&val=30&pat=5&tseeds=1&seed=0&backend=wasm',
+        '&ep=100&m=protonet&fts=100&ftlr=0.01&fthead=zero&sst=500&slr=0.001&sbs=64&sve=50&spat=10&split=test&steps=60&tway=5&tshot=1&tq=5&lr=0.001&val=30&pat=5&tseeds=1&seed=0&backend=wasm',
     );
   });
 

@@ -9,7 +9,7 @@ import type { Catalog, CatalogDataset } from './catalog';
 import type { SourceSpec, TargetRef } from './types';
 
 export interface SourceSet {
-  /** Single-label tasks the encoder trains on, in catalog order; empty for the baseline rows. */
+  /** Single-label tasks the encoder trains on, in catalog order; empty for the baseline rows; the target task for `supervised`. */
   tasks: TaskRef[];
   /** Their datasets, distinct, in order. */
   datasets: string[];
@@ -82,8 +82,21 @@ export function sourceDatasetsFor(target: TargetRef, source: SourceSpec, catalog
       choice = { kind: 'domain', domain: source.domain };
       break;
     case 'all-except-target':
+    case 'mm-pt':
       choice = { kind: 'all-except', target: target.dataset };
       break;
+    case 'supervised':
+      // The upper bound trains on the target task itself: in-domain by design, any task type.
+      return {
+        ok: true,
+        set: {
+          tasks: [{ datasetId: target.dataset, taskName: target.task }],
+          datasets: [target.dataset],
+          leftOut,
+          overlapping: [],
+          excluded: [],
+        },
+      };
   }
   let selection;
   try {

@@ -45,6 +45,7 @@ export function effectiveConfig(config: RunConfig): RunConfig {
     targets: config.targets.map((t) => ({ ...t })),
     methods: config.methods.slice(),
     finetune: { ...config.finetune },
+    supervised: { ...config.supervised },
     way: config.mode === 'fixed' ? config.way : 0,
     shots: config.mode === 'variable' ? [] : config.shots.slice(),
     query: config.mode === 'variable' ? 0 : config.query,

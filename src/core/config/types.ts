@@ -42,6 +42,31 @@ export interface FinetuneSettings {
 }
 export const DEFAULT_FINETUNE: Readonly<FinetuneSettings> = { steps: 100, lr: 0.01, headInit: 'zero' };
 
+/**
+ * Supervised training of the `supervised` and `mm-pt` rows (MedIMeta's fully_supervised.py and
+ * cross_domain_pft.py: Adam lr 1e-3, batches of 64, validation AUROC monitored, early stopping with
+ * patience 10, the best-AUROC checkpoint kept). Their 500,000-step cap and 2,000-step validation interval
+ * are sized for a GPU cluster; a browser run sets its own cap (`steps`) and interval (`valEvery`).
+ */
+export interface SupervisedSettings {
+  /** Most optimiser steps (early stopping may end sooner). */
+  steps: number;
+  lr: number;
+  /** Images per batch. */
+  batch: number;
+  /** Validate at step 0, every this many steps and after the last. */
+  valEvery: number;
+  /** Stop after this many validations in a row without a higher val AUROC (0: never). */
+  patience: number;
+}
+export const DEFAULT_SUPERVISED: Readonly<SupervisedSettings> = {
+  steps: 500,
+  lr: 0.001,
+  batch: 64,
+  valEvery: 50,
+  patience: 10,
+};
+
 /** Square side images are resized to on the device. */
 export const RESOLUTIONS = [224, 112, 84] as const;
 export type Resolution = (typeof RESOLUTIONS)[number];
@@ -61,6 +86,10 @@ export type EvalSplit = (typeof EVAL_SPLITS)[number];
  *   cross-domain protocol); the left-out set differs per target dataset (`sourceDatasetsFor`).
  * - `untrained`: the encoder at its seeded initial weights; `pixels`: average-pooled pixels. Baselines: no
  *   training, no source data.
+ * - `supervised`: the encoder trained with a classification head on the target task's own train split
+ *   (the upper bound; `config.supervised`); `mm-pt`: one encoder with a head per source task, trained on
+ *   the `all-except-target` sources at once (multi-domain multi-task pretraining). Both then adapt per
+ *   episode like every row.
  */
 export type SourceSpec =
   | { kind: 'task'; dataset: string; task: string }
@@ -68,7 +97,9 @@ export type SourceSpec =
   | { kind: 'domain'; domain: string }
   | { kind: 'all-except-target' }
   | { kind: 'untrained' }
-  | { kind: 'pixels' };
+  | { kind: 'pixels' }
+  | { kind: 'supervised' }
+  | { kind: 'mm-pt' };
 
 export type SourceKind = SourceSpec['kind'];
 export const SOURCE_KINDS: readonly SourceKind[] = [
@@ -78,6 +109,8 @@ export const SOURCE_KINDS: readonly SourceKind[] = [
   'all-except-target',
   'untrained',
   'pixels',
+  'supervised',
+  'mm-pt',
 ];
 
 /** A column of the matrix: one task of one dataset. */
@@ -113,6 +146,8 @@ export interface RunConfig {
   methods: MethodChoice[];
   /** Settings of the `finetune` method (ignored by the others). */
   finetune: FinetuneSettings;
+  /** Settings of the `supervised` and `mm-pt` rows' training (ignored without them). */
+  supervised: SupervisedSettings;
   evalSplit: EvalSplit;
   training: TrainingBudget;
   /** Seeds episodes, initial weights and training; an unsigned 32-bit integer. */
@@ -132,6 +167,7 @@ export const CONFIG_LIMITS = {
   maxEpisodes: 10_000,
   maxSteps: 1_000_000,
   maxFinetuneSteps: 10_000,
+  maxBatch: 512,
   maxTrainingSeeds: 20,
   maxLr: 1,
   maxSeed: 0xffffffff,

@@ -7,7 +7,7 @@
 import { Checker, joinPath, type ValueError } from './checker';
 import { checkRule, type ConfigField } from './field';
 import { FIELDS } from './fields';
-import type { FinetuneSettings, RunConfig, TrainingBudget } from './types';
+import type { FinetuneSettings, RunConfig, SupervisedSettings, TrainingBudget } from './types';
 
 export { checkDatasetId, checkSource, checkTarget, checkTaskName } from './part-checks';
 
@@ -84,6 +84,16 @@ export function checkFinetune(
   table: readonly ConfigField[] = FIELDS,
 ): FinetuneSettings | undefined {
   return checkPart(c, v, path, 'finetune', table) as FinetuneSettings | undefined;
+}
+
+/** The supervised rows' settings at `path` (the sweep config's `supervised`); missing keys take their defaults. */
+export function checkSupervised(
+  c: Checker,
+  v: unknown,
+  path: string,
+  table: readonly ConfigField[] = FIELDS,
+): SupervisedSettings | undefined {
+  return checkPart(c, v, path, 'supervised', table) as SupervisedSettings | undefined;
 }
 
 /** A training budget at `path` (shared with the sweep config, whose `training` is the same object). */
