@@ -19,6 +19,8 @@
  *   repeats: training repeats combined (1 without); repeat_accuracy_means, repeat_auroc_means: each
  *   repeat's mean, ';'-separated; chosen_steps: the checkpoint each repeat's training kept (0: the init),
  *   ';'-separated; source_tasks: the `<dataset>/<task>` it trained on, ';'-separated (trained rows)
+ *   full_test_n, full_test_accuracy(_lo, _hi), full_test_auroc(_lo, _hi): the `supervised` row's score on the
+ *   target's whole test split and its 95% bootstrap interval, ';'-separated per repeat (empty on other rows)
  *
  * `trainingsToCSV`: the training curves, one row per validation of every training (TRAINING_CSV_COLUMNS).
  */
@@ -59,6 +61,13 @@ export const CSV_COLUMNS = [
   'repeat_auroc_means',
   'chosen_steps',
   'source_tasks',
+  'full_test_n',
+  'full_test_accuracy',
+  'full_test_accuracy_lo',
+  'full_test_accuracy_hi',
+  'full_test_auroc',
+  'full_test_auroc_lo',
+  'full_test_auroc_hi',
 ] as const;
 
 export const TRAINING_CSV_COLUMNS = [
@@ -89,6 +98,22 @@ export function cellTrainings(record: RunRecord, c: CellResult): TrainingRecord[
   const keys = c.repeats ? c.repeats.map((r) => r.weightsKey) : [c.trainedWeights?.key];
   const all = record.trainings ?? [];
   return keys.flatMap((k) => all.filter((t) => k !== undefined && t.weightsKey === k).slice(0, 1));
+}
+
+/** The full_test_* fields: each repeat's test score, ';'-separated (a single number for one repeat). */
+function testColumns(trainings: TrainingRecord[]): (string | number)[] {
+  const tests = trainings.flatMap((t) => (t.test ? [t.test] : []));
+  const join = (f: (t: NonNullable<TrainingRecord['test']>) => number): string | number =>
+    tests.length === 1 ? f(tests[0]!) : tests.map((t) => (Number.isNaN(f(t)) ? '' : String(f(t)))).join(';');
+  return [
+    join((t) => t.n),
+    join((t) => t.accuracy.value),
+    join((t) => t.accuracy.lo),
+    join((t) => t.accuracy.hi),
+    join((t) => t.auroc.value),
+    join((t) => t.auroc.lo),
+    join((t) => t.auroc.hi),
+  ];
 }
 
 function row(record: RunRecord, c: CellResult): (string | number)[] {
@@ -126,6 +151,7 @@ function row(record: RunRecord, c: CellResult): (string | number)[] {
     (c.repeats ?? []).map((r) => r.auroc).join(';'),
     trainings.map((t) => t.chosen.step).join(';'),
     trainings[0]?.sourceTasks.join(';') ?? '',
+    ...testColumns(trainings),
   ];
 }
 

@@ -33,7 +33,7 @@ export {
   emptyTimings,
 } from './record';
 export { combineRepeats, pairedDifference } from './repeats';
-export { checkTrainingRecord, type TrainingRecord } from './training';
+export { checkTrainingRecord, type BootstrapValue, type TestScore, type TrainingRecord } from './training';
 export { recordToCSV, trainingsToCSV, cellTrainings, csvField, CSV_COLUMNS, TRAINING_CSV_COLUMNS } from './csv';
 export { recordToJSON, recordFromJSON, RUN_RECORD_FORMAT, MAX_RECORD_JSON_LENGTH, type RecordParse } from './json';
 export { compareRuns, diffMetric, type RunComparison, type CellComparison, type MetricDiff } from './compare';

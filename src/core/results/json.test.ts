@@ -88,4 +88,38 @@ describe('JSON export of stored-weights references', () => {
     const bad = recordFromJSON(JSON.stringify(doc));
     expect(bad.ok ? [] : bad.errors.map((e) => e.path)).toEqual(['cells[0].ciKind', 'trainings[0].chosen.step']);
   });
+
+  it('round-trips the supervised row`s test score (NaN bounds as null) and names a bad one', () => {
+    const r = smallRecord();
+    r.trainings = [
+      {
+        trainingKey: 'tk',
+        source: 'supervised',
+        repeat: 0,
+        seed: 0,
+        sourceTasks: ['bus/case category'],
+        skipped: [],
+        steps: 50,
+        stoppedStep: 40,
+        chosen: { step: 30, valAccuracy: 0.7, valAuroc: 0.8 },
+        curve: [],
+        trainMs: 3,
+        test: {
+          split: 'test',
+          n: 60,
+          accuracy: { value: 0.8, lo: 0.7, hi: 0.9 },
+          auroc: { value: 0.9, lo: NaN, hi: 1 },
+        },
+      },
+    ];
+    expect(recordFromJSON(recordToJSON(r))).toEqual({ ok: true, record: r });
+    const doc = JSON.parse(recordToJSON(r));
+    doc.trainings[0].test.auroc.hi = 1.5;
+    doc.trainings[0].test.split = 'all';
+    const bad = recordFromJSON(JSON.stringify(doc));
+    expect(bad.ok ? [] : bad.errors.map((e) => e.message)).toEqual([
+      'trainings[0].test.split: expected one of "train", "val", "test", found "all"',
+      'trainings[0].test.auroc.hi: expected a finite number in [0, 1], found 1.5',
+    ]);
+  });
 });

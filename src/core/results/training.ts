@@ -27,6 +27,42 @@ export interface TrainingRecord {
   weightsKey?: string;
   reused?: boolean;
   trainMs: number;
+  /** The supervised upper bound's score on the target's whole test split (the paper's number), with bootstrap CIs. */
+  test?: TestScore;
+}
+
+/** A statistic on a whole split, and its 95% percentile-bootstrap interval. */
+export interface BootstrapValue {
+  value: number;
+  lo: number;
+  hi: number;
+}
+
+export interface TestScore {
+  split: string;
+  /** Images scored. */
+  n: number;
+  accuracy: BootstrapValue;
+  auroc: BootstrapValue;
+}
+
+function bootstrapValue(c: Checker, v: unknown, path: string): BootstrapValue | undefined {
+  const o = c.object(v, path, ['value', 'lo', 'hi']);
+  if (!o) return undefined;
+  const value = num(c, o.value, joinPath(path, 'value'), 0, 1);
+  const lo = num(c, o.lo, joinPath(path, 'lo'), 0, 1);
+  const hi = num(c, o.hi, joinPath(path, 'hi'), 0, 1);
+  return value !== undefined && lo !== undefined && hi !== undefined ? { value, lo, hi } : undefined;
+}
+
+function testScore(c: Checker, v: unknown, path: string): TestScore | undefined {
+  const o = c.object(v, path, ['split', 'n', 'accuracy', 'auroc']);
+  if (!o) return undefined;
+  const split = c.oneOf(o.split, joinPath(path, 'split'), ['train', 'val', 'test'] as const);
+  const n = c.int(o.n, joinPath(path, 'n'), 1, 1e9);
+  const accuracy = bootstrapValue(c, o.accuracy, joinPath(path, 'accuracy'));
+  const auroc = bootstrapValue(c, o.auroc, joinPath(path, 'auroc'));
+  return split && n !== undefined && accuracy && auroc ? { split, n, accuracy, auroc } : undefined;
 }
 
 const MAX_POINTS = 100_000;
@@ -103,7 +139,7 @@ export function checkTrainingRecord(c: Checker, v: unknown, path: string): Train
       'curve',
       'trainMs',
     ],
-    ['weightsKey', 'reused'],
+    ['weightsKey', 'reused', 'test'],
   );
   if (!o) return undefined;
   const p = (k: string): string => joinPath(path, k);
@@ -123,6 +159,7 @@ export function checkTrainingRecord(c: Checker, v: unknown, path: string): Train
   const weightsKey =
     o.weightsKey === undefined ? undefined : c.string(o.weightsKey, p('weightsKey'), { maxLength: 256 });
   const reused = o.reused === undefined ? undefined : c.boolean(o.reused, p('reused'));
+  const test = o.test === undefined ? undefined : testScore(c, o.test, p('test'));
   if (c.errors.length > n0) return undefined;
   const out: TrainingRecord = {
     trainingKey: trainingKey as string,
@@ -139,5 +176,6 @@ export function checkTrainingRecord(c: Checker, v: unknown, path: string): Train
   };
   if (weightsKey !== undefined) out.weightsKey = weightsKey;
   if (reused !== undefined) out.reused = reused;
+  if (test) out.test = test;
   return out;
 }

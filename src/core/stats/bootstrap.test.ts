@@ -23,7 +23,11 @@ describe('bootstrapCI', () => {
   it('is seeded: same seed, same CI; another seed, another', () => {
     const y = [0.1, 0.4, 0.35, 0.8, 0.7, 0.2, 0.9, 0.55];
     const t = [0, 0, 1, 1, 1, 0, 1, 0];
-    const stat = (idx: Uint32Array): number => auroc(Array.from(idx, (i) => y[i]!), Array.from(idx, (i) => t[i]!));
+    const stat = (idx: Uint32Array): number =>
+      auroc(
+        Array.from(idx, (i) => y[i]!),
+        Array.from(idx, (i) => t[i]!),
+      );
     const a = bootstrapCI(8, stat, 5, 200);
     expect(bootstrapCI(8, stat, 5, 200)).toEqual(a);
     expect(bootstrapCI(8, stat, 6, 200)).not.toEqual(a);

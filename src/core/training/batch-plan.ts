@@ -42,7 +42,8 @@ function permutation(n: number, seed: number): Uint32Array {
 /** A plan over tasks of `sizes[t]` images each, `batch` images a step. */
 export function planBatches(sizes: readonly number[], batch: number, seed: number): BatchPlan {
   if (sizes.length === 0) throw new Error('planBatches: no task');
-  if (!Number.isInteger(batch) || batch < 1) throw new Error(`planBatches: batch must be an integer >= 1, got ${batch}`);
+  if (!Number.isInteger(batch) || batch < 1)
+    throw new Error(`planBatches: batch must be an integer >= 1, got ${batch}`);
   sizes.forEach((n, t) => {
     if (!Number.isInteger(n) || n < 1) throw new Error(`planBatches: task ${t} has ${n} images (needs >= 1)`);
   });
@@ -51,7 +52,8 @@ export function planBatches(sizes: readonly number[], batch: number, seed: numbe
   let roundCache: { r: number; order: Uint32Array } | undefined;
   const epochCache = new Map<string, Uint32Array>();
   const roundOrder = (r: number): Uint32Array => {
-    if (roundCache?.r !== r) roundCache = { r, order: T === 1 ? Uint32Array.of(0) : permutation(T, seedFrom(seed, 'rounds', r)) };
+    if (roundCache?.r !== r)
+      roundCache = { r, order: T === 1 ? Uint32Array.of(0) : permutation(T, seedFrom(seed, 'rounds', r)) };
     return roundCache.order;
   };
   const epoch = (t: number, e: number): Uint32Array => {
@@ -68,7 +70,8 @@ export function planBatches(sizes: readonly number[], batch: number, seed: numbe
   return {
     batchesPerEpoch,
     at(step: number): BatchStep {
-      if (!Number.isInteger(step) || step < 0) throw new Error(`BatchPlan.at: step must be an integer >= 0, got ${step}`);
+      if (!Number.isInteger(step) || step < 0)
+        throw new Error(`BatchPlan.at: step must be an integer >= 0, got ${step}`);
       const r = Math.floor(step / T);
       const task = roundOrder(r)[step % T] as number;
       const per = batchesPerEpoch[task] as number;
