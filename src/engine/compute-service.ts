@@ -204,7 +204,8 @@ export class ComputeService {
   }
 
   /**
-   * Episodic ProtoNet meta-training with Adam on source tasks; returns the (best) weights. With `store`,
+   * Episodic ProtoNet meta-training with Adam on source tasks, or the supervised rows' training
+   * (src/engine/fewshot/supervised-train.ts); returns the (best) weights. With `store`,
    * weights stored under the request's key (src/engine/weights-key.ts) are loaded instead of training,
    * and newly trained weights are stored (src/engine/weights.ts); `weightsStore` says which happened.
    */

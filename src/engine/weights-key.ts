@@ -16,6 +16,7 @@
  */
 
 import { canonicalJSON } from '../core/config/hash';
+import type { SupervisedSettings } from '../core/config/types';
 import type { TaskRef } from '../core/sources';
 import type { TrainerRequestSettings, TrainerSettings } from '../core/training/settings';
 import type { EncoderConfig } from './fewshot/encoders/types';
@@ -33,6 +34,18 @@ import type { EncoderConfig } from './fewshot/encoders/types';
  */
 export const TRAINER_VERSION = 6;
 
+/** The same for the supervised rows' trainer (src/engine/fewshot/supervised-train.ts). 1: the first. */
+export const SUPERVISED_TRAINER_VERSION = 1;
+
+/** What a supervised (or mm-pt) training is keyed by, in place of the episodic `training`. */
+export interface SupervisedKey {
+  kind: 'supervised' | 'mm-pt';
+  version: number;
+  settings: SupervisedSettings;
+  /** The split the upper bound is scored on after training (its score is stored with the weights). */
+  testSplit?: string;
+}
+
 /** What a key is computed from (kept with the stored weights, so a record says what it is). */
 export interface WeightsKeyInput {
   trainer: number;
@@ -40,7 +53,9 @@ export interface WeightsKeyInput {
   /** The encoder's input size, repeated for people reading a record. */
   resolution: number;
   sources: TaskRef[];
-  training: TrainerSettings;
+  /** Episodic meta-training's settings; absent for the supervised rows, which have `supervised`. */
+  training?: TrainerSettings;
+  supervised?: SupervisedKey;
   seed: number;
   backend: string;
   /** `sha256:<hex>` of every dataset in `sources`, by dataset id. */
@@ -88,6 +103,38 @@ export function weightsKeyInput(
     seed: req.seed,
     backend,
     fingerprints: fp,
+  };
+}
+
+/** The fingerprints of the datasets of `sources`, checked (every one present). */
+function sourceFingerprints(sources: readonly TaskRef[], fingerprints: Record<string, string>): Record<string, string> {
+  const fp: Record<string, string> = {};
+  for (const s of sources) {
+    const f = fingerprints[s.datasetId];
+    if (typeof f !== 'string' || f.length === 0)
+      throw new Error(`weightsKeyInput: no fingerprint for source dataset "${s.datasetId}"`);
+    fp[s.datasetId] = f;
+  }
+  return fp;
+}
+
+/** The key input of a supervised or mm-pt training (the trainer's version is SUPERVISED_TRAINER_VERSION). */
+export function supervisedKeyInput(
+  req: { encoder: EncoderConfig; sources: readonly TaskRef[]; seed: number; key: Omit<SupervisedKey, 'version'> },
+  backend: string,
+  fingerprints: Record<string, string>,
+): WeightsKeyInput {
+  if (req.sources.length === 0) throw new Error('weightsKeyInput: no source task');
+  if (!backend) throw new Error('weightsKeyInput: no backend');
+  return {
+    trainer: SUPERVISED_TRAINER_VERSION,
+    encoder: structuredClone(req.encoder),
+    resolution: req.encoder.inputSize,
+    sources: req.sources.map((s) => ({ datasetId: s.datasetId, taskName: s.taskName })),
+    supervised: { ...structuredClone(req.key), version: SUPERVISED_TRAINER_VERSION },
+    seed: req.seed,
+    backend,
+    fingerprints: sourceFingerprints(req.sources, fingerprints),
   };
 }
 

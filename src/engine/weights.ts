@@ -6,13 +6,15 @@
  */
 
 import * as tf from '@tensorflow/tfjs';
+import type { TaskRef } from '../core/sources';
 import type { DatasetInfo } from '../core/types';
 import type { StoredWeights, StoredWeightsInfo } from '../data/store/schema';
 import type { EnvironmentReport } from './environment';
 import { encoderFor, type EngineContext } from './fewshot/cell';
 import type { EncoderConfig, EncoderWeights } from './fewshot/encoders/types';
+import { trainSupervised, type SupervisedTrainRequest, type SupervisedTestScore } from './fewshot/supervised-train';
 import { trainEncoder, type TrainProgress, type TrainRequest, type TrainResult } from './fewshot/train';
-import { keyDatasets, weightsKey, weightsKeyInput, type WeightsKeyInput } from './weights-key';
+import { keyDatasets, supervisedKeyInput, weightsKey, weightsKeyInput, type WeightsKeyInput } from './weights-key';
 
 /** What the compute worker needs from the data worker's weights store (ImageSource's optional part). */
 export interface WeightsSource {
@@ -28,8 +30,13 @@ export interface WeightsStoreOptions {
   save?: boolean;
 }
 
-/** A training request that may reuse and store its weights. */
-export type StoredTrainRequest = TrainRequest & { store?: WeightsStoreOptions };
+/** A training request (episodic, or supervised / mm-pt) that may reuse and store its weights. */
+export type StoredTrainRequest = (TrainRequest | SupervisedTrainRequest) & { store?: WeightsStoreOptions };
+
+/** The supervised rows' requests carry their kind; episodic ones do not. */
+export function isSupervisedRequest(req: TrainRequest | SupervisedTrainRequest): req is SupervisedTrainRequest {
+  return 'kind' in req;
+}
 
 /** Where the weights of a training came from. */
 export interface WeightsOutcome {
@@ -45,7 +52,7 @@ export interface WeightsOutcome {
   loadMs: number;
 }
 
-export type StoredTrainResult = TrainResult & { weightsStore?: WeightsOutcome };
+export type StoredTrainResult = TrainResult & { weightsStore?: WeightsOutcome; test?: SupervisedTestScore };
 
 /** Progress of a stored training: TrainProgress, plus one `reused` event when the weights come from the store. */
 export type StoredTrainProgress = TrainProgress & { reused?: { key: string; createdAt: string } };
@@ -54,23 +61,31 @@ export type StoredTrainProgress = TrainProgress & { reused?: { key: string; crea
 export async function keyForRequest(
   source: WeightsSource,
   env: EnvironmentReport | undefined,
-  req: TrainRequest,
+  req: TrainRequest | SupervisedTrainRequest,
 ): Promise<{ key: string; input: WeightsKeyInput }> {
   if (!env) throw new Error('stored weights: the backend is not initialised');
   if (!Array.isArray(req.sources)) throw new Error('stored weights: the request must list its source tasks');
   const fingerprints: Record<string, string> = {};
-  for (const s of req.sources) {
+  for (const s of req.sources as (TaskRef & { view?: unknown })[]) {
     if (s.view) throw new Error('stored weights: a source with a view override cannot be stored');
     if (fingerprints[s.datasetId]) continue;
     const fp = (await source.getDataset(s.datasetId)).fingerprint;
     if (!fp) throw new Error(`stored weights: dataset "${s.datasetId}" has no fingerprint`);
     fingerprints[s.datasetId] = fp;
   }
-  const input = weightsKeyInput(
-    { ...req, sources: req.sources.map((s) => ({ datasetId: s.datasetId, taskName: s.taskName })) },
-    env.backend,
-    fingerprints,
-  );
+  const sources = req.sources.map((s) => ({ datasetId: s.datasetId, taskName: s.taskName }));
+  const input = isSupervisedRequest(req)
+    ? supervisedKeyInput(
+        {
+          encoder: req.encoder,
+          sources,
+          seed: req.seed,
+          key: { kind: req.kind, settings: req.settings, ...(req.testSplit ? { testSplit: req.testSplit } : {}) },
+        },
+        env.backend,
+        fingerprints,
+      )
+    : weightsKeyInput({ ...req, sources }, env.backend, fingerprints);
   return { key: await weightsKey(input), input };
 }
 
@@ -106,7 +121,9 @@ export async function trainOrReuse(
   onProgress?: (p: StoredTrainProgress) => void,
 ): Promise<StoredTrainResult> {
   const { store, ...train } = req;
-  if (!store) return trainEncoder(ctx, train, onProgress);
+  const run = (): Promise<StoredTrainResult> =>
+    isSupervisedRequest(train) ? trainSupervised(ctx, train, onProgress) : trainEncoder(ctx, train, onProgress);
+  if (!store) return run();
   const { key, input } = await keyForRequest(source, env, train);
   if (store.reuse ?? true) {
     const m0 = tf.memory();
@@ -115,14 +132,15 @@ export async function trainOrReuse(
     await ctx.checkpoint();
     if (hit) {
       const loadMs = performance.now() - l0;
-      onProgress?.({ step: 0, steps: train.steps, loss: NaN, reused: { key, createdAt: hit.createdAt } });
+      const steps = isSupervisedRequest(train) ? train.settings.steps : train.steps;
+      onProgress?.({ step: 0, steps, loss: NaN, reused: { key, createdAt: hit.createdAt } });
       const m1 = tf.memory();
       return {
         weights: hit.weights,
         bestStep: hit.summary.bestStep,
         bestValAccuracy: hit.summary.bestValAccuracy,
         bestValAuroc: hit.summary.bestValAuroc ?? NaN,
-        stoppedStep: hit.summary.stoppedStep ?? train.steps,
+        stoppedStep: hit.summary.stoppedStep ?? steps,
         history: [],
         validations: hit.summary.validations,
         sources: hit.summary.sources,
@@ -133,10 +151,11 @@ export async function trainOrReuse(
           after: { numTensors: m1.numTensors, numBytes: m1.numBytes },
         },
         weightsStore: { key, reused: true, createdAt: hit.createdAt, stored: true, loadMs },
+        ...(hit.summary.test ? { test: hit.summary.test } : {}),
       };
     }
   }
-  const r = await trainEncoder(ctx, train, onProgress);
+  const r = await run();
   const createdAt = new Date().toISOString();
   const outcome: WeightsOutcome = { key, reused: false, createdAt, stored: false, loadMs: 0 };
   if ((store.save ?? true) && source.putWeights) {
@@ -158,6 +177,7 @@ export async function trainOrReuse(
         stepMsMedian: r.timings.stepMsMedian,
         stepsPerSecond: r.timings.stepsPerSecond,
         environment: env ? structuredClone(env) : null,
+        ...(r.test ? { test: structuredClone(r.test) } : {}),
       },
       bytes: weights.tensors.reduce((n, t) => n + t.values.byteLength, 0),
       weights,

@@ -12,6 +12,7 @@ export {
   describeMethod,
   describeSource,
   isBaseline,
+  isSupervisedSource,
 } from './keys';
 export {
   validateConfig,

@@ -5,6 +5,7 @@ import type { TaskRef } from '../../core/sources';
 import type { DatasetInfo, SplitName } from '../../core/types';
 import type { Validation } from '../../core/training/types';
 import type { EncoderWeights } from '../../engine/fewshot/encoders/types';
+import type { SupervisedTestScore } from '../../engine/fewshot/supervised-train';
 import type { WeightsKeyInput } from '../../engine/weights-key';
 
 /**
@@ -74,6 +75,8 @@ export interface WeightsSummary {
   stepsPerSecond: number;
   /** The compute worker's environment when it trained them (backend, adapter, tfjs, browser). */
   environment: RunEnvironment | null;
+  /** The supervised upper bound's score on the target's whole test split (src/engine/fewshot/supervised-train.ts). */
+  test?: SupervisedTestScore;
 }
 
 /**

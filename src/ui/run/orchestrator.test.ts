@@ -62,9 +62,11 @@ class FakeHost implements RunHost {
   }
 
   async trainEncoder(req: StoredTrainRequest, onProgress?: (p: StoredTrainProgress) => void): Promise<TrainResult> {
-    const { store, ...train } = req;
+    const { store, ...rest } = req;
+    // This fake trains episodic rows only (the supervised rows are tested in the browser).
+    const train = rest as TrainRequest;
     // The key, as the compute worker's: everything that decides the weights (see weights-key.ts).
-    const wkey = `w-${fnv1a64(JSON.stringify([train.sources, train.seed, train.steps, train.lr, train.encoder]))}`;
+    const wkey = `w-${fnv1a64(JSON.stringify({ ...train, cancelToken: undefined }))}`;
     if (store) this.storeRequests++;
     const hit = store && (store.reuse ?? true) ? this.store.get(wkey) : undefined;
     if (hit) {

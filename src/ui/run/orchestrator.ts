@@ -30,6 +30,7 @@ import {
   checkAgainstCatalog,
   episodeSpecFor,
   isBaseline,
+  isSupervisedSource,
   parseSourceKey,
   type Catalog,
   type PlannedCell,
@@ -48,6 +49,7 @@ import {
   type CellResult,
   type RunEnvironment,
   type RunRecord,
+  type TestScore,
   type TrainingRecord,
 } from '../../core/results';
 import { trainingSeeds } from '../../core/training/seeds';
@@ -135,6 +137,12 @@ export function encoderForRow(config: RunConfig, source: string, trained: boolea
   return { name: trained ? 'conv4' : 'conv4-untrained', ...base, seed };
 }
 
+/** The engine's test score as the record keeps it (the interval, not the resample counts). */
+function testScoreOf(t: NonNullable<StoredTrainResult['test']>): TestScore {
+  const v = (b: typeof t.auroc) => ({ value: b.value, lo: b.lo, hi: b.hi });
+  return { split: t.split, n: t.n, accuracy: v(t.accuracy), auroc: v(t.auroc) };
+}
+
 /** The run record's account of one training (see TrainingRecord). */
 function trainingRecord(
   cell: PlannedCell,
@@ -157,6 +165,7 @@ function trainingRecord(
     curve: r.validations.map((v) => ({ ...v, perTask: v.perTask.slice(), perTaskAuroc: v.perTaskAuroc.slice() })),
     ...(r.weightsStore ? { weightsKey: r.weightsStore.key, reused: r.weightsStore.reused } : {}),
     trainMs: r.timings.totalMs,
+    ...(r.test ? { test: testScoreOf(r.test) } : {}),
   };
 }
 
@@ -313,7 +322,7 @@ export class RunJob {
         const keys: (string | undefined)[] = [];
         for (const [r, seed] of repeats.entries()) {
           let t: Trained | undefined;
-          if (trained && config.training.steps > 0) {
+          if (trained && (config.training.steps > 0 || isSupervisedSource(spec))) {
             const key = `${cell.trainingKey as string}#${r}`;
             if (!weights.has(key)) weights.set(key, await this.train(cell, r, seed, progress));
             t = weights.get(key);
@@ -358,7 +367,9 @@ export class RunJob {
     progress: (p: Omit<RunProgress, 'cellsDone' | 'cellsTotal'>) => void,
   ): Promise<Trained> {
     const { config } = this.args;
-    const b = config.training;
+    const spec = parseSourceKey(cell.source);
+    const supervised = !!spec && isSupervisedSource(spec);
+    const b = { ...config.training, steps: supervised ? config.supervised.steps : config.training.steps };
     const of = b.seeds > 1 ? `, seed ${repeat + 1} of ${b.seeds}` : '';
     const what = `${cell.source} for ${cell.target.dataset} (${cell.sourceTasks.length} source tasks${of})`;
     const live: LiveTraining = {
@@ -408,26 +419,34 @@ export class RunJob {
         steps: p.steps,
       });
     });
+    const sources = cell.sourceTasks.map((t) => ({ datasetId: t.datasetId, taskName: t.taskName }));
+    const common = {
+      encoder: encoderForRow(config, cell.source, true, seed),
+      sources,
+      seed,
+      cancelToken: this.record.id,
+      store: { reuse: this.args.reuseWeights ?? true },
+    };
+    const request: StoredTrainRequest = supervised
+      ? {
+          ...common,
+          kind: spec.kind as 'supervised' | 'mm-pt',
+          settings: { ...config.supervised },
+          // The upper bound is also scored on the target's whole evaluation split (the paper's number).
+          ...(spec.kind === 'supervised' ? { testSplit: config.evalSplit } : {}),
+        }
+      : {
+          ...common,
+          steps: b.steps,
+          way: b.way,
+          shot: b.shot,
+          query: b.query,
+          lr: b.lr,
+          valEvery: b.valEvery,
+          patience: b.patience,
+        };
     try {
-      const r = await this.call(
-        this.host.trainEncoder(
-          {
-            encoder: encoderForRow(config, cell.source, true, seed),
-            sources: cell.sourceTasks.map((t) => ({ datasetId: t.datasetId, taskName: t.taskName })),
-            steps: b.steps,
-            way: b.way,
-            shot: b.shot,
-            query: b.query,
-            lr: b.lr,
-            seed,
-            valEvery: b.valEvery,
-            patience: b.patience,
-            cancelToken: this.record.id,
-            store: { reuse: this.args.reuseWeights ?? true },
-          },
-          onStep,
-        ),
-      );
+      const r = await this.call(this.host.trainEncoder(request, onStep));
       // Reused weights cost no training time (their totalMs is 0).
       this.record = {
         ...this.record,

@@ -50,7 +50,13 @@ import { weightsList } from './weights-list';
 import { renderShotCurve } from './shot-curve';
 import { renderTrainingCurves } from './training-curve';
 
-const BASE_SOURCES: SourceSpec[] = [{ kind: 'all-except-target' }, { kind: 'untrained' }, { kind: 'pixels' }];
+const BASE_SOURCES: SourceSpec[] = [
+  { kind: 'all-except-target' },
+  { kind: 'mm-pt' },
+  { kind: 'supervised' },
+  { kind: 'untrained' },
+  { kind: 'pixels' },
+];
 
 /** Query parameters of the page itself, not of the run config (`demo=off`: skip writing the demo datasets). */
 const PAGE_PARAMS = ['demo'];

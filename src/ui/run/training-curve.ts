@@ -28,7 +28,8 @@ const PAD = { l: 34, r: 34, t: 10, b: 22 };
 export function fromRecord(t: TrainingRecord): CurveData {
   const tasks = t.sourceTasks.length;
   return {
-    title: `${t.source}${t.repeat > 0 ? `, seed ${t.repeat + 1}` : ''}`,
+    // A supervised row trains once per target task: the title names it.
+    title: `${t.source}${t.source === 'supervised' && t.sourceTasks[0] ? ` on ${t.sourceTasks[0]}` : ''}${t.repeat > 0 ? `, seed ${t.repeat + 1}` : ''}`,
     steps: t.steps,
     points: t.curve.map((v) => ({ step: v.step, accuracy: v.accuracy, auroc: v.auroc, loss: v.loss })),
     chosen: t.chosen.step,
@@ -37,8 +38,18 @@ export function fromRecord(t: TrainingRecord): CurveData {
       `${tasks} source task${tasks === 1 ? '' : 's'}: ${t.sourceTasks.join(', ')}. Kept step ${t.chosen.step}` +
       `${t.chosen.step === 0 ? ' (the initialisation: training never beat it on validation)' : ''}` +
       `; trained ${t.stoppedStep} of ${t.steps} steps${t.stoppedStep < t.steps ? ' (early stopping)' : ''}` +
-      `${t.reused ? '; weights reused from the store' : ''}.`,
+      `${t.reused ? '; weights reused from the store' : ''}.${testLine(t)}`,
   };
+}
+
+const pct = (x: number): string => (Number.isNaN(x) ? 'n/a' : `${(100 * x).toFixed(1)}%`);
+
+/** The supervised upper bound's whole-split score, as the paper reports it (empty for other rows). */
+export function testLine(t: TrainingRecord): string {
+  const s = t.test;
+  if (!s) return '';
+  const ci = (b: typeof s.auroc): string => `${pct(b.value)} [${pct(b.lo)}, ${pct(b.hi)}]`;
+  return ` Whole ${s.split} split (${s.n} images): AUROC ${ci(s.auroc)}, accuracy ${ci(s.accuracy)} (95% bootstrap intervals).`;
 }
 
 export function fromLive(t: LiveTraining): CurveData {

@@ -139,7 +139,7 @@ export function weightsList(store: WeightsStoreApi): WeightsList {
             { title: k.sources.map((s) => `${s.datasetId}/${s.taskName}`).join('\n') },
             `${k.sources.length} tasks of ${r.datasets.length} datasets`,
           ),
-          h('td', {}, k.training.steps),
+          h('td', {}, k.training?.steps ?? k.supervised?.settings.steps ?? ''),
           h('td', {}, k.seed),
           h('td', {}, k.backend),
           h('td', {}, Number.isFinite(acc) ? `${(100 * acc).toFixed(1)}%` : '–'),
