@@ -257,3 +257,40 @@ test('fine-tune: 100 Adam steps per 5-way 5-shot task at 84x84x3, a new head eac
   expect(r.method).toBe('finetune');
   expect(r.memory.after).toEqual(r.memory.before);
 });
+
+test('supervised training: batches of 64 at 84x84x3, Conv-4 and a linear head, Adam (wasm)', async ({ page }) => {
+  test.setTimeout(1_200_000);
+  await wasmPage(page);
+  const torch = torchResults();
+  await page.evaluate(() =>
+    window.protobench.data.writePattern({ id: 'sup1000', numImages: 1000, channels: 3, seed: 4 }),
+  );
+  const steps = 12;
+  // The stored pattern task (parity, 600 train images): batches streamed from IndexedDB, the next one
+  // prefetched during each step; one validation at the end (200 val images).
+  const r = await page.evaluate(
+    ([c, n]) =>
+      window.protobench.compute.trainEncoder({
+        kind: 'supervised',
+        encoder: c,
+        sources: [{ datasetId: 'sup1000', taskName: 'parity' }],
+        settings: { steps: n, lr: 1e-3, batch: 64, valEvery: n, patience: 0 },
+        seed: 1,
+      }),
+    [CONV4(84), steps] as const,
+  );
+  const stepsPerSecond = 1000 / r.timings.stepMsMedian;
+  const rows = [
+    {
+      run: `trainEncoder(kind supervised), ${steps} steps of 64 images streamed from IndexedDB`,
+      'median step ms': r.timings.stepMsMedian,
+      'steps/s': stepsPerSecond,
+      'images/s': 64 * stepsPerSecond,
+      'PyTorch steps/s': torch.supervised_steps_per_s ?? '-',
+      'vs PyTorch': torch.supervised_steps_per_s ? stepsPerSecond / torch.supervised_steps_per_s : '-',
+    },
+  ];
+  report('engine-supervised', rows, { timings: r.timings, memory: r.memory, validations: r.validations });
+  expect(r.history).toHaveLength(steps);
+  expect(r.memory.after).toEqual(r.memory.before);
+});

@@ -71,9 +71,22 @@ describe('the methods axis', () => {
     ]);
   });
 
-  it('sweep/example.json runs ProtoNet and the linear probe in every run', () => {
+  it('sweep/example.json runs the three methods and both supervised rows in every run', () => {
     const example = valid(JSON.parse(readFileSync(new URL('./example.json', import.meta.url), 'utf8')));
-    for (const r of expandGrid(example)) expect(r.config.methods).toEqual(['protonet', 'linear-probe']);
+    const runs = expandGrid(example);
+    expect(runs).toHaveLength(2);
+    for (const r of runs) {
+      expect(r.config.methods).toEqual(['protonet', 'linear-probe', 'finetune']);
+      expect(r.config.sources.map((s) => s.kind)).toEqual([
+        'all-except-target',
+        'mm-pt',
+        'supervised',
+        'untrained',
+        'pixels',
+      ]);
+      expect(r.query).toContain('src=supervised');
+      expect(r.config.supervised).toEqual({ steps: 60, lr: 0.001, batch: 32, valEvery: 20, patience: 3 });
+    }
   });
 });
 

@@ -181,6 +181,27 @@ def finetune_tasks(rounds: int, steps: int = 100) -> dict:
     return {"median_ms": med, "ms": ms, "steps": steps, "steps_per_s": steps / (med / 1000)}
 
 
+def supervised_steps(rounds: int, batch: int = 64) -> dict:
+    """The supervised rows' step (src/engine/fewshot/supervised-train.ts; MedIMeta's fully_supervised.py): Conv-4
+    and a 2-class linear head, Adam 1e-3, softmax cross-entropy on a batch of 64 images at 84x84x3, train mode."""
+    model = conv4()
+    model.train()
+    head = torch.nn.Linear(1600, 2)
+    opt = torch.optim.Adam(list(model.parameters()) + list(head.parameters()), lr=1e-3, eps=1e-8)
+    xs = [torch.rand(batch, 3, 84, 84) for _ in range(rounds + 1)]
+    y = torch.arange(batch) % 2
+    it = iter(xs)
+
+    def step():
+        loss = F.cross_entropy(head(model(next(it))), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+    med, ms = timed(step, rounds)
+    return {"median_ms": med, "ms": ms, "batch": batch, "steps_per_s": 1000 / med}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=2)
@@ -189,6 +210,11 @@ def main() -> None:
         "--only-train",
         action="store_true",
         help="only the meta-training steps: update train_steps_per_s in an existing results file (side-by-side runs)",
+    )
+    ap.add_argument(
+        "--only-supervised",
+        action="store_true",
+        help="only the supervised steps: update supervised_steps_per_s in an existing results file",
     )
     ap.add_argument(
         "--only-finetune",
@@ -200,10 +226,12 @@ def main() -> None:
     torch.manual_seed(1)
     here = os.path.dirname(os.path.abspath(__file__))
     path = os.path.join(here, "..", "results", "engine-torch.json")
-    if a.only_finetune or a.only_train:
+    if a.only_finetune or a.only_train or a.only_supervised:
         key, raw, r = (
             ("finetune_steps_per_s", "finetune", finetune_tasks(1 if a.quick else 2))
             if a.only_finetune
+            else ("supervised_steps_per_s", "supervised", supervised_steps(2 if a.quick else 7))
+            if a.only_supervised
             else ("train_steps_per_s", "train", train_steps(2 if a.quick else 7))
         )
         out = json.load(open(path)) if os.path.exists(path) else {"name": "engine-torch", "numbers": {}, "raw": {}}
@@ -223,6 +251,7 @@ def main() -> None:
     cell = {k: statistics.median(c[k] for c in cells) for k in cells[0]}
     train = train_steps(rounds)
     ft = finetune_tasks(1 if a.quick else 2)
+    sup = supervised_steps(rounds)
     numbers = {
         "embed84_images_per_s": e84["images_per_s"],
         "embed224_images_per_s": e224["images_per_s"],
@@ -231,6 +260,7 @@ def main() -> None:
         "cell_episodes_s": cell["episodes_s"],
         "train_steps_per_s": train["steps_per_s"],
         "finetune_steps_per_s": ft["steps_per_s"],
+        "supervised_steps_per_s": sup["steps_per_s"],
     }
     out = {
         "name": "engine-torch",
@@ -239,7 +269,7 @@ def main() -> None:
         "threads": torch.get_num_threads(),
         "machine": platform.processor() or platform.machine(),
         "numbers": numbers,
-        "raw": {"embed84": e84, "embed224": e224, "cells": cells, "train": train, "finetune": ft},
+        "raw": {"embed84": e84, "embed224": e224, "cells": cells, "train": train, "finetune": ft, "supervised": sup},
     }
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as f:
