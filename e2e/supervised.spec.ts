@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { configToQuery, defaultConfig, type RunConfig } from '../src/core/config';
 import type { RunRecord, TrainingRecord } from '../src/core/results';
+import { decodeShareLink } from '../src/core/share';
 import { expect, openApp, test } from './fixtures';
 
 /**
@@ -127,6 +128,20 @@ test('supervised and mm-pt rows train, early-stop on val AUROC, report the whole
   }
   console.log(lines.join('\n'));
 
+  // The page shows the test scores under the matrix; the share link carries them and its view shows the same.
+  const shown = app.getByTestId('run-test-scores').getByTestId('test-score');
+  await expect(shown).toHaveCount(TARGETS.length);
+  const texts = await shown.allInnerTexts();
+  const auroc = (t: TrainingRecord): string => (100 * (t.test?.auroc.value ?? NaN)).toFixed(1);
+  sup.forEach((t, i) => expect(texts[i]).toContain(`${auroc(t)} [`));
+  await app.getByTestId('run-share').click();
+  const link = await app.getByTestId('run-share-link').inputValue();
+  const decoded = await decodeShareLink(new URL(link).hash);
+  if (!decoded.ok) throw new Error(decoded.error);
+  expect(decoded.payload.tests?.map((t) => t.auroc.value)).toEqual(
+    sup.map((t) => Math.round(1000 * (t.test?.auroc.value ?? NaN)) / 1000),
+  );
+
   // The trainer itself leaves tf.memory() as it found it (one task with its test score; two tasks at once).
   for (const [kind, sources] of [
     ['supervised', [{ datasetId: 'textures', taskName: 'texture class' }]],
@@ -166,4 +181,10 @@ test('supervised and mm-pt rows train, early-stop on val AUROC, report the whole
   const end = await app.evaluate(() => window.protobench.compute.memory());
   expect(end.numTensors).toBe(before.numTensors);
   expect(end.numBytes).toBe(before.numBytes);
+
+  // Last: the link's own view (a shared-result page, without the workers).
+  await app.goto(link);
+  const sharedRows = app.getByTestId('shared-view').getByTestId('test-score');
+  await expect(sharedRows).toHaveCount(TARGETS.length);
+  expect(await sharedRows.allInnerTexts()).toEqual(texts);
 });

@@ -115,6 +115,46 @@ describe('share links: round trip', () => {
     );
   });
 
+  it('the supervised row`s whole-split scores travel with the link, to 0.001, NaN kept; bad ones are named', async () => {
+    const p = small();
+    const [t0, t1] = p.config.targets;
+    const tests = [
+      {
+        target: t0!,
+        repeat: 0,
+        n: 120,
+        accuracy: { value: 0.8123, lo: 0.74, hi: 0.88 },
+        auroc: { value: 0.9, lo: 0.85, hi: NaN },
+      },
+      {
+        target: t1!,
+        repeat: 0,
+        n: 60,
+        accuracy: { value: 0.5, lo: 0.4, hi: 0.6 },
+        auroc: { value: 0.7, lo: 0.6, hi: 0.8 },
+      },
+    ];
+    const r = await decodeShareLink(`#${await encodeShareLink({ ...p, tests })}`);
+    if (!r.ok) throw new Error(r.error);
+    expect(r.payload.tests).toEqual([{ ...tests[0], accuracy: { value: 0.812, lo: 0.74, hi: 0.88 } }, tests[1]]);
+    await expect(encodeShareLink({ ...p, tests: [{ ...tests[0]!, repeat: 3 }] })).rejects.toThrow(
+      /tests\[0\]: repeat is 3, expected an integer in \[0, 0\]/,
+    );
+    const { header, body } = parts({ ...p, tests });
+    const bad = async (s: unknown): Promise<string> =>
+      failure(await decodeShareLink(await frame(wire({ ...header, s }, body)))).error;
+    expect(await bad([0, 0, 120, 1, 2, 3, 4, 5, 6, 1, 0, 60, 1, 2, 3, 4, 5])).toBe(
+      'share link: s: expected groups of 9 integers, found 17',
+    );
+    expect(await bad([9, 0, 120, 1, 2, 3, 4, 5, 6])).toMatch(/^share link: s\[0\]: expected an integer in \[0, 3\]/);
+    expect(await bad([0, 0, 120, 1001, 2, 3, 4, 5, 6])).toMatch(
+      /^share link: s\[3\]: expected an integer in \[0, 1000\]/,
+    );
+    expect(await bad([0, 0, 1, 1, 2, 3, 4, 5, 6, 0, 0, 1, 1, 2, 3, 4, 5, 6])).toMatch(
+      /one score per target and repeat/,
+    );
+  });
+
   it(`a MedIMeta-sized result (54 targets x 13 rows x 3 K) fits in 16 KB and reads back`, async () => {
     const p = medimetaPayload();
     expect(p.cells).toHaveLength(54 * 13 * 3);
@@ -276,7 +316,7 @@ describe('share links: hostile input (each a clear error, never a partial payloa
       /^share link: t: expected a string of 1..40 characters \(ISO 8601\)/,
     );
     expect(await bad({ ...header, x: 1 })).toMatch(
-      /^share link: x: expected no such key \(known: c, t, e, d\), found an unexpected key/,
+      /^share link: x: expected no such key \(known: c, t, e, d, s\), found an unexpected key/,
     );
     expect(await bad(JSON.parse(JSON.stringify(header).replace('{', '{"__proto__":{"polluted":1},')))).toMatch(
       /__proto__: expected no such key/,

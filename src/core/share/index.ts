@@ -13,10 +13,12 @@ export {
 } from './codec';
 export {
   sharePayloadFromRecord,
+  testsFromRecord,
   type SharePayload,
   type ShareCell,
   type ShareMetric,
   type ShareEnvironment,
+  type ShareTest,
 } from './payload';
 export { VALUE_SCALE, SHARE_LIMITS } from './wire';
 export { crc32 } from './crc32';

@@ -7,7 +7,9 @@
  *
  *   header = { "c": configToQuery(config), "t": createdAt,
  *              "e": [backend, adapter | null, softwareFallback 0/1, browser, tfjsVersion],
- *              "d": [id, fingerprint, id, fingerprint, ...] }
+ *              "d": [id, fingerprint, id, fingerprint, ...],
+ *              "s": [target, repeat, n, acc, acc lo, acc hi, AUROC, AUROC lo, AUROC hi, ...] (optional: the
+ *                   supervised row's whole-split scores, 9 integers each, values fixed point as below) }
  *   body   = presence bitmap | episodes (u32) | accuracy mean | accuracy ci95 | AUROC mean | AUROC ci95 (u16)
  *
  * - Row, method, column and K tables are the config's own lists: the grid has S x M x T x K slots, slot
@@ -27,7 +29,8 @@ import { configFromQuery, configToQuery, MAX_QUERY_LENGTH } from '../config/quer
 import { cellKs } from '../config/spec';
 import { checkDatasetId, validateConfig } from '../config/validate';
 import { RUN_BACKENDS } from '../results/environment';
-import type { SharePayload, ShareCell, ShareMetric } from './payload';
+import type { BootstrapValue } from '../results/training';
+import type { SharePayload, ShareCell, ShareMetric, ShareTest } from './payload';
 
 export const VALUE_SCALE = 1000;
 const NAN_CODE = 0xffff;
@@ -53,6 +56,9 @@ const FINGERPRINT_RULE = {
 };
 const DATE_RULE = { maxLength: SHARE_LIMITS.createdAt, pattern: ISO_DATE, patternText: 'ISO 8601' };
 const HEADER_KEYS = ['c', 't', 'e', 'd'] as const;
+const HEADER_OPTIONAL = ['s'] as const;
+/** Integers per test score in the header's `s`. */
+const TEST_FIELDS = 9;
 /** Bytes per cell in the body: u32 episodes and four u16 values. */
 const CELL_BYTES = 4 + 4 * 2;
 
@@ -102,6 +108,65 @@ function checkMeta(c: Checker, p: Pick<SharePayload, 'environment' | 'datasets' 
       if (id !== undefined) seen.add(id);
     });
   }
+}
+
+function packTests(tests: ShareTest[], config: SharePayload['config'], cols: Map<string, number>): number[] {
+  const seen = new Set<string>();
+  return tests.flatMap((t, i) => {
+    const ti = cols.get(targetKey(t.target));
+    if (ti === undefined) throw new Error(`tests[${i}]: target "${targetKey(t.target)}" is not a column of the config`);
+    if (!Number.isInteger(t.repeat) || t.repeat < 0 || t.repeat >= config.training.seeds)
+      throw new Error(`tests[${i}]: repeat is ${t.repeat}, expected an integer in [0, ${config.training.seeds - 1}]`);
+    if (!Number.isInteger(t.n) || t.n < 1 || t.n > SHARE_LIMITS.maxEpisodes)
+      throw new Error(`tests[${i}]: n is ${t.n}, expected an integer in [1, ${SHARE_LIMITS.maxEpisodes}]`);
+    if (seen.has(`${ti}|${t.repeat}`)) throw new Error(`tests[${i}]: a second score for that target and repeat`);
+    seen.add(`${ti}|${t.repeat}`);
+    const v = (b: BootstrapValue, what: string): number[] =>
+      [b.value, b.lo, b.hi].map((x, j) => fixed(x, 1, `tests[${i}].${what}${['', ' lo', ' hi'][j]}`));
+    return [ti, t.repeat, t.n, ...v(t.accuracy, 'accuracy'), ...v(t.auroc, 'auroc')];
+  });
+}
+
+/** The header's `s`, checked: every entry in range, one per (target, repeat). */
+function unpackTests(c: Checker, v: unknown, config: SharePayload['config']): ShareTest[] | undefined {
+  const max = TEST_FIELDS * config.targets.length * config.training.seeds;
+  const a = c.array(v, 's', TEST_FIELDS, max);
+  if (!a) return undefined;
+  if (a.length % TEST_FIELDS !== 0) return c.fail('s', `groups of ${TEST_FIELDS} integers`, a.length);
+  const out: ShareTest[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < a.length; i += TEST_FIELDS) {
+    const at = (j: number): string => `s[${i + j}]`;
+    const ti = c.int(a[i], at(0), 0, config.targets.length - 1);
+    const repeat = c.int(a[i + 1], at(1), 0, config.training.seeds - 1);
+    const n = c.int(a[i + 2], at(2), 1, SHARE_LIMITS.maxEpisodes);
+    const codes = [3, 4, 5, 6, 7, 8].map((j) => {
+      const x = a[i + j];
+      return x === NAN_CODE ? NAN_CODE : c.int(x, at(j), 0, VALUE_SCALE);
+    });
+    if (ti === undefined || repeat === undefined || n === undefined || codes.includes(undefined)) continue;
+    if (seen.has(`${ti}|${repeat}`)) {
+      c.fail(at(0), 'one score per target and repeat', `a second for target ${ti}, repeat ${repeat}`);
+      continue;
+    }
+    seen.add(`${ti}|${repeat}`);
+    const [av, al, ah, uv, ul, uh] = (codes as number[]).map(unfixed) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    out.push({
+      target: { ...config.targets[ti]! },
+      repeat,
+      n,
+      accuracy: { value: av, lo: al, hi: ah },
+      auroc: { value: uv, lo: ul, hi: uh },
+    });
+  }
+  return out;
 }
 
 /** The bytes of a payload; throws (naming the field) when the payload is not valid. */
@@ -155,6 +220,7 @@ export function pack(p: SharePayload): Uint8Array {
         p.environment.tfjsVersion,
       ],
       d: p.datasets.flatMap((d) => [d.id, d.fingerprint]),
+      ...(p.tests && p.tests.length > 0 ? { s: packTests(p.tests, config, cols) } : {}),
     }),
   );
   const bitmapBytes = Math.ceil(slots / 8);
@@ -227,7 +293,7 @@ export function unpack(bytes: Uint8Array): UnpackResult {
   }
 
   const c = new Checker();
-  const o = c.object(doc, '', HEADER_KEYS);
+  const o = c.object(doc, '', HEADER_KEYS, HEADER_OPTIONAL);
   if (!o) return { ok: false, code: 'bad-content', errors: c.errors };
   const q = c.string(o.c, 'c', { maxLength: MAX_QUERY_LENGTH });
   let config;
@@ -329,6 +395,7 @@ export function unpack(bytes: Uint8Array): UnpackResult {
       auroc,
     });
   });
+  const tests = o.s === undefined ? undefined : unpackTests(c, o.s, config);
   if (!c.ok) return { ok: false, code: 'bad-content', errors: c.errors };
-  return { ok: true, payload: { config, cells, environment, datasets, createdAt } };
+  return { ok: true, payload: { config, cells, environment, datasets, createdAt, ...(tests ? { tests } : {}) } };
 }

@@ -32,7 +32,7 @@ import {
   type RunEnvironment,
   type RunRecord,
 } from '../../core/results';
-import { encodeShareLink, ShareLinkError, sharePayloadFromRecord } from '../../core/share';
+import { encodeShareLink, ShareLinkError, sharePayloadFromRecord, testsFromRecord } from '../../core/share';
 
 /** Longest share link the page offers (whole URL); larger results are shared as a file instead. */
 export const SHARE_LINK_BUDGET = 16 * 1024;
@@ -48,6 +48,7 @@ import { startRun, type LiveTraining, type RunJob, type RunProgress } from './or
 import { ProgressMeter } from './progress-meter';
 import { weightsList } from './weights-list';
 import { renderShotCurve } from './shot-curve';
+import { renderTestScores } from './test-scores';
 import { renderTrainingCurves } from './training-curve';
 
 const BASE_SOURCES: SourceSpec[] = [
@@ -196,6 +197,7 @@ export async function runPanel(
   const pngBtn = h('button', { type: 'button', 'data-testid': 'run-export-png', disabled: true }, 'Export PNG');
   const curveBox = h('div', { class: 'run-curve', 'data-testid': 'run-curve' });
   const trainingBox = h('div', { class: 'run-trainings' });
+  const testBox = h('div', { class: 'run-test-scores', 'data-testid': 'run-test-scores' });
   const trainCsvBtn = h(
     'button',
     { type: 'button', 'data-testid': 'run-export-training-csv', disabled: true },
@@ -379,6 +381,7 @@ export async function runPanel(
         }),
       );
       trainingBox.replaceChildren(renderTrainingCurves(shown?.trainings ?? [], job ? liveTraining : undefined));
+      testBox.replaceChildren(renderTestScores(shown ? testsFromRecord(shown) : [], (shown?.config ?? c).evalSplit));
       summary.textContent = shown
         ? `Run ${shown.id.slice(0, 8)}: ${shown.status}, ${shown.cells.length} cells, config ${shown.configHash}.`
         : `Config ${configHash(config)}: ${config.sources.length} sources x ${config.targets.length} targets x ${config.shots.length} K.`;
@@ -641,6 +644,7 @@ export async function runPanel(
     summary,
     metrics,
     matrixBox,
+    testBox,
     curveBox,
     trainingBox,
     history.element,

@@ -13,6 +13,7 @@ import { h } from '../dom';
 import { errorText } from '../format';
 import { renderComparison } from './compare-view';
 import { meanCi, metricSwitch, renderMatrices, type MatrixMetric } from './matrix';
+import { renderTestScores } from './test-scores';
 
 /** What the Run section offers a shared result: run its config here, and find this browser's runs of it. */
 export interface LocalRuns {
@@ -183,7 +184,7 @@ function showSharedPayload(p: SharePayload, body: HTMLElement, from: string): Sh
         v.textContent = 'n/a';
       }
     }
-    matrixBox.replaceChildren(m);
+    matrixBox.replaceChildren(m, renderTestScores(p.tests ?? [], p.config.evalSplit));
   };
   const metrics = metricSwitch('shared-metric', 'shared-', metric, (m) => {
     metric = m;
