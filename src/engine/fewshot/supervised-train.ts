@@ -10,7 +10,8 @@ import { encoderFor, type EngineContext } from './cell';
 import type { Encoder, EncoderConfig, EncoderWeights } from './encoders/types';
 import { ADAM_EPSILON, headInit } from './evaluators/finetune';
 import { loadBatch } from './load-batch';
-import { scoreOf, splitScores, testScore, type SupervisedTask } from './supervised-score';
+import { scoreOf, testScore, type SupervisedTask } from '../../core/training/split-score';
+import { splitScores } from './supervised-score';
 import type { TrainPoint, TrainProgress, TrainResult, Validation } from './train';
 
 /**
