@@ -190,22 +190,38 @@ test.describe('stored trained weights', () => {
       const gone = (await data.listWeights()).length;
       const info = await data.importWeightsFile(bytes.slice());
       const back = await window.protobench.compute.loadStoredWeights(k);
-      // A file whose header claims another key is refused.
+      // A file whose header claims another key is refused; so is one whose test score is out of range.
       const h = new DataView(bytes.buffer).getUint32(8, true);
-      const json = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + h)));
-      json.meta.keyInput.seed = 99;
-      const forgedHeader = new TextEncoder().encode(JSON.stringify(json));
       const pad = (n: number) => (n + 3) & ~3;
       const start = pad(12 + h);
-      const fstart = pad(12 + forgedHeader.length);
-      const forged = new Uint8Array(fstart + bytes.length - start);
-      forged.set(bytes.subarray(0, 8));
-      new DataView(forged.buffer).setUint32(8, forgedHeader.length, true);
-      forged.set(forgedHeader, 12);
-      forged.set(bytes.subarray(start), fstart);
-      const refused = await data.importWeightsFile(forged).then(
-        () => 'stored',
-        (e: Error) => e.message,
+      type Meta = { keyInput: { seed: number }; summary: Record<string, unknown> };
+      const forge = (edit: (json: { meta: Meta }) => void): Uint8Array => {
+        const json = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + h)));
+        edit(json);
+        const forgedHeader = new TextEncoder().encode(JSON.stringify(json));
+        const fstart = pad(12 + forgedHeader.length);
+        const forged = new Uint8Array(fstart + bytes.length - start);
+        forged.set(bytes.subarray(0, 8));
+        new DataView(forged.buffer).setUint32(8, forgedHeader.length, true);
+        forged.set(forgedHeader, 12);
+        forged.set(bytes.subarray(start), fstart);
+        return forged;
+      };
+      const attempt = (b: Uint8Array) =>
+        data.importWeightsFile(b).then(
+          () => 'stored',
+          (e: Error) => e.message,
+        );
+      const refused = await attempt(
+        forge((j) => {
+          j.meta.keyInput.seed = 99;
+        }),
+      );
+      const badTest = await attempt(
+        forge((j) => {
+          const v = { value: 0.9, lo: 0.8, hi: 1 };
+          j.meta.summary.test = { split: 'test', n: 60, accuracy: v, auroc: { ...v, hi: 7 } };
+        }),
       );
       return {
         head,
@@ -214,6 +230,7 @@ test.describe('stored trained weights', () => {
         key: info.key,
         values: back?.weights.tensors.map((x) => Array.from(x.values)),
         refused,
+        badTest,
       };
     }, key);
     expect(out.head).toBe('PBWEIGHT');
@@ -221,6 +238,7 @@ test.describe('stored trained weights', () => {
     expect(out.key).toBe(key);
     expect(out.values).toEqual(t.values);
     expect(out.refused).toMatch(/key does not match/);
+    expect(out.badTest).toBe("This weights file's summary.test.auroc.hi: expected a finite number in [0, 1], found 7");
     // Reused after the import as if it had been trained here.
     expect((await train(app, TRAIN)).reused).toBe(true);
   });

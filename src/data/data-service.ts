@@ -11,6 +11,8 @@ import {
 import type { ImportInput } from './import/inputs';
 import { patternInfo, patternLabels, patternSplits, renderPattern } from './pattern';
 import { downscaleToRgba, pickThumbnails } from './thumbnails';
+import { Checker } from '../core/config/checker';
+import { checkTestScore } from '../core/results/training';
 import type { RunRecord } from '../core/results/types';
 import { deleteRun, getRun, listRuns, putRun, runsForConfig, type RunSummary } from './runs/run-store';
 import { auditStore, collectGarbage, type CleanupReport, type StoreAudit } from './store/cleanup';
@@ -385,6 +387,12 @@ export class DataService {
     if (key !== meta.key)
       throw new StoreError(`This weights file's key does not match what it says it was trained on`, 'invalid');
     const summary = (meta.summary ?? {}) as StoredWeights['summary'];
+    // A supervised row's test score is shown and copied into run records: checked like a record's.
+    if (summary.test !== undefined) {
+      const c = new Checker();
+      checkTestScore(c, summary.test, 'summary.test');
+      if (!c.ok) throw new StoreError(`This weights file's ${c.errors.map((e) => e.message).join('; ')}`, 'invalid');
+    }
     const record: StoredWeights = {
       key,
       createdAt: typeof meta.createdAt === 'string' ? meta.createdAt : new Date().toISOString(),

@@ -55,7 +55,8 @@ function bootstrapValue(c: Checker, v: unknown, path: string): BootstrapValue | 
   return value !== undefined && lo !== undefined && hi !== undefined ? { value, lo, hi } : undefined;
 }
 
-function testScore(c: Checker, v: unknown, path: string): TestScore | undefined {
+/** A TestScore read from outside data (a run record, a weights file); errors go to `c` with their path. */
+export function checkTestScore(c: Checker, v: unknown, path: string): TestScore | undefined {
   const o = c.object(v, path, ['split', 'n', 'accuracy', 'auroc']);
   if (!o) return undefined;
   const split = c.oneOf(o.split, joinPath(path, 'split'), ['train', 'val', 'test'] as const);
@@ -159,7 +160,7 @@ export function checkTrainingRecord(c: Checker, v: unknown, path: string): Train
   const weightsKey =
     o.weightsKey === undefined ? undefined : c.string(o.weightsKey, p('weightsKey'), { maxLength: 256 });
   const reused = o.reused === undefined ? undefined : c.boolean(o.reused, p('reused'));
-  const test = o.test === undefined ? undefined : testScore(c, o.test, p('test'));
+  const test = o.test === undefined ? undefined : checkTestScore(c, o.test, p('test'));
   if (c.errors.length > n0) return undefined;
   const out: TrainingRecord = {
     trainingKey: trainingKey as string,
