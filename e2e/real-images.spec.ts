@@ -1,17 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { configToQuery, defaultConfig, type RunConfig } from '../src/core/config';
 import { pairedDifference, type RunRecord } from '../src/core/results';
 import { expect, openApp, test } from './fixtures';
-
-/** The small real-image set (tools/real-images/build.sh --small), built once per machine. */
-function realImagesSmall(): string {
-  const dir = join(process.cwd(), '.protobench', 'real-images-small');
-  if (!existsSync(join(dir, 'textures', 'info.yaml')))
-    execFileSync('bash', ['tools/real-images/build.sh', dir, '--small'], { stdio: 'inherit' });
-  return dir;
-}
+import { realImagesSmall } from './real-images-data';
 
 const TARGETS = [
   { dataset: 'fashion', task: 'garment class' },

@@ -1,11 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { configToQuery, defaultConfig, type RunConfig } from '../src/core/config';
 import type { RunRecord, TrainingRecord } from '../src/core/results';
 import { decodeShareLink } from '../src/core/share';
 import { expect, openApp, test } from './fixtures';
+import { realImagesSmall } from './real-images-data';
 
 /**
  * The supervised rows through the page, on the small real-image set (tools/real-images/build.sh --small):
@@ -13,13 +11,6 @@ import { expect, openApp, test } from './fixtures';
  * whole-test-split score; `mm-pt` trains one encoder with a head per source task. Both are stored and
  * reused: a second run trains nothing and gives the same numbers.
  */
-
-function realImagesSmall(): string {
-  const dir = join(process.cwd(), '.protobench', 'real-images-small');
-  if (!existsSync(join(dir, 'textures', 'info.yaml')))
-    execFileSync('bash', ['tools/real-images/build.sh', dir, '--small'], { stdio: 'inherit' });
-  return dir;
-}
 
 const TARGETS = [
   { dataset: 'textures', task: 'texture class' },

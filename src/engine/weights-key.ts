@@ -76,13 +76,6 @@ export function weightsKeyInput(
   fingerprints: Record<string, string>,
 ): WeightsKeyInput {
   if (req.sources.length === 0) throw new Error('weightsKeyInput: no source task');
-  const fp: Record<string, string> = {};
-  for (const s of req.sources) {
-    const f = fingerprints[s.datasetId];
-    if (typeof f !== 'string' || f.length === 0)
-      throw new Error(`weightsKeyInput: no fingerprint for source dataset "${s.datasetId}"`);
-    fp[s.datasetId] = f;
-  }
   if (!backend) throw new Error('weightsKeyInput: no backend');
   return {
     trainer: TRAINER_VERSION,
@@ -102,7 +95,7 @@ export function weightsKeyInput(
     },
     seed: req.seed,
     backend,
-    fingerprints: fp,
+    fingerprints: sourceFingerprints(req.sources, fingerprints),
   };
 }
 

@@ -12,7 +12,7 @@ import { ADAM_EPSILON, headInit } from './evaluators/finetune';
 import { loadBatch } from './load-batch';
 import { scoreOf, testScore, type SupervisedTask } from '../../core/training/split-score';
 import { splitScores } from './supervised-score';
-import type { TrainPoint, TrainProgress, TrainResult, Validation } from './train';
+import { median, type TrainPoint, type TrainProgress, type TrainResult, type Validation } from './train';
 
 /**
  * The supervised rows' trainer: the encoder with a linear head per task (torchcross's SimpleClassifier,
@@ -279,11 +279,7 @@ export async function trainSupervised(
     if (req.testSplit && req.kind === 'supervised')
       test = await scoreTest(ctx, req, encoder, tasks[0] as Loaded, best.checkpoint);
     const totalMs = performance.now() - t0;
-    const sorted = [...stepMs].sort((p, q) => p - q);
-    const med =
-      sorted.length % 2
-        ? (sorted[sorted.length >> 1] as number)
-        : ((sorted[(sorted.length >> 1) - 1] as number) + (sorted[sorted.length >> 1] as number)) / 2;
+    const med = median(stepMs);
     const chosen = validations.find((v) => v.step === best.step);
     result = {
       weights: best.checkpoint.weights,
